@@ -1,0 +1,38 @@
+"""Who may do what: the seam role-based access control fills in.
+
+Today a superuser may do everything and a system auditor may read everything; other users
+see only what their organizations' roles give them once RBAC lands.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .store import Record, Store
+
+__all__ = ["Access", "READ", "CHANGE", "DELETE", "EXECUTE", "ADMIN", "APPROVE"]
+
+READ, CHANGE, DELETE, EXECUTE, ADMIN, APPROVE = "read", "change", "delete", "execute", "admin", "approve"
+
+
+class Access:
+    """Answers ``can(user, action, kind, record)`` for handlers and serializers."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def can(self, user: Record | None, action: str, kind: str, record: Record | None = None) -> bool:
+        if user is None:
+            return False
+        if user.get("is_superuser"):
+            return True
+        if action == READ and user.get("is_system_auditor"):
+            return True
+        if kind == "users" and record is not None and record.get("id") == user.get("id"):
+            return action in (READ, CHANGE)
+        return False
+
+    def capabilities(self, user: Record | None, kind: str, record: Record, names: t.Iterable[str]) -> dict[str, bool]:
+        """``summary_fields.user_capabilities`` for ``record``."""
+        mapping = {"edit": CHANGE, "delete": DELETE, "start": EXECUTE, "schedule": EXECUTE, "copy": ADMIN}
+        return {name: self.can(user, mapping.get(name, name), kind, record) for name in names}

@@ -1,0 +1,31 @@
+"""``create_app``: one call from options to a ready WSGI app."""
+
+from __future__ import annotations
+
+from .app import MockAWX
+from .clock import Clock, ManualClock
+from .runtime import Runtime, Settings
+from .seed import apply_seed
+from .spec import load_spec
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    *,
+    seed: str = "empty",
+    clock: Clock | None = None,
+    admin_password: str = "password",
+    spec_path: str | None = None,
+    strict: bool = True,
+    random_seed: int = 0,
+) -> MockAWX:
+    """A mock AWX with its own store, seeded and ready to serve."""
+    runtime = Runtime(
+        spec=load_spec(spec_path),
+        clock=clock or ManualClock(),
+        settings=Settings(admin_password=admin_password),
+        seed=random_seed,
+    )
+    apply_seed(runtime, seed)
+    return MockAWX(runtime, strict=strict)

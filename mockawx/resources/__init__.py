@@ -1,0 +1,39 @@
+"""Every operation's handler; importing this package registers them all."""
+
+from __future__ import annotations
+
+from . import (  # noqa: F401
+    access,
+    activity_stream,
+    applications,
+    approvals,
+    control,
+    copy,
+    credentials,
+    discovery,
+    execution_environments,
+    instance_groups,
+    inventories,
+    job_templates,
+    jobs,
+    labels,
+    login,
+    notifications,
+    organizations,
+    projects,
+    roles,
+    schedules,
+    survey,
+    system_job_templates,
+    teams,
+    tokens,
+    unified,
+    users,
+    webhooks,
+    workflow_job_templates,
+    workflow_jobs,
+    workflow_nodes,
+)
+from ._registry import HANDLERS
+
+__all__ = ["HANDLERS"]

@@ -1,0 +1,1 @@
+"""activity_stream (being written)."""

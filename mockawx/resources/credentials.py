@@ -1,0 +1,1 @@
+"""credentials (being written)."""

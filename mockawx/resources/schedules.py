@@ -1,0 +1,1 @@
+"""schedules (being written)."""

@@ -1,0 +1,1 @@
+"""system_job_templates (being written)."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every handler: the call, bodies, lists and OPTIONS."""
