@@ -15,7 +15,7 @@ from .clock import Clock
 from .errors import PermissionDenied
 from .store import Record, Store
 
-__all__ = ["authenticate", "hash_password", "check_password", "new_secret", "SESSION_COOKIE"]
+__all__ = ["authenticate", "check_password", "hash_password", "issue_token", "new_secret", "token_digest", "SESSION_COOKIE"]
 
 SESSION_COOKIE = "awx_sessionid"
 CSRF_COOKIE = "csrftoken"
@@ -112,3 +112,30 @@ def token_digest(value: str) -> str:
 
 
 
+
+
+TOKEN_LIFETIME_SECONDS = 31536000000  # AWX's default OAuth2 access token lifetime (1000 years)
+
+
+def issue_token(store: Store, clock: Clock, user_id: int, *, scope: str = "write", description: str = "", application: int | None = None) -> tuple[str, dict[str, object]]:
+    """Create a token for ``user_id``; returns the clear value (shown once) and the stored record."""
+    import datetime as dt
+
+    value = new_secret(30)
+    now = clock.now()
+    record: dict[str, object] = {
+        "id": None,
+        "user": user_id,
+        "token": token_digest(value),
+        "refresh_token": None,
+        "application": application,
+        "scope": scope,
+        "description": description,
+        "expires_at": now + dt.timedelta(seconds=TOKEN_LIFETIME_SECONDS),
+        "created": now,
+        "modified": now,
+        "created_by": user_id,
+        "modified_by": user_id,
+    }
+    store.insert("tokens", record)
+    return value, record
