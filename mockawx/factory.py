@@ -5,6 +5,7 @@ from __future__ import annotations
 from .app import MockAWX
 from .clock import Clock, ManualClock
 from .runtime import Runtime, Settings
+from .persist import dump_state
 from .seed import apply_seed
 from .spec import load_spec
 
@@ -28,4 +29,5 @@ def create_app(
         seed=random_seed,
     )
     apply_seed(runtime, seed)
+    runtime.hooks["baseline"] = dump_state(runtime)
     return MockAWX(runtime, strict=strict)

@@ -25,6 +25,8 @@ class Settings:
     control_enabled: bool = True
     control_token: str | None = None
     version: str = "24.6.1"
+    job_start_delay: float = 0.0  # seconds from pending to running
+    job_duration: float = 1.0  # seconds a job runs unless its outcome says otherwise
     node_name: str = "awx-local"
 
 

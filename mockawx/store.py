@@ -44,6 +44,9 @@ INDEXED: dict[str, tuple[str, ...]] = {
 
 _Undo = tuple[str, str, int, t.Any]
 
+# Meta entries that requests change in place; a failed request restores them.
+VOLATILE_META = ("events", "event_sequence", "sessions")
+
 
 class Store:
     """Tables ``{kind: {id: record}}`` with id sequences and value indexes."""
@@ -122,10 +125,12 @@ class Store:
                 yield
                 return
             self._journal = []
+            saved_meta = {key: copy.copy(value) for key, value in self.meta.items() if key in VOLATILE_META}
             try:
                 yield
             except BaseException:
                 self._rollback()
+                self.meta.update(saved_meta)
                 raise
             finally:
                 self._journal = None

@@ -1,1 +1,256 @@
-"""workflow_jobs (being written)."""
+"""Workflow jobs and their nodes: lists, detail, delete, cancel, relaunch."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..errors import MethodNotAllowed, PermissionDenied
+from ..execution.lifecycle import ACTIVE, cancel_job
+from ..execution.spawn import find_job
+from ..execution.workflows import launch_workflow
+from ..store import Record
+from ..web.call import Call, Reply
+from ._common import base, get_object, list_reply, summary_of
+from ._jobs import job_node_summary, launched_by, status_fields, template_url, unified_job_template_summary
+from ._model import Model, register
+from ._registry import handles
+from .workflow_job_templates import CHAR_PROMPTS
+
+__all__ = ["serialize_workflow_job", "serialize_job_node"]
+
+DETAIL_ONLY = ("job_args", "job_cwd", "job_env", "result_traceback")
+NODE_PROMPTS = (
+    "extra_data", "inventory", "scm_branch", "job_type", "job_tags", "skip_tags", "limit", "diff_mode",
+    "verbosity", "execution_environment", "forks", "job_slice_count", "timeout",
+)
+
+
+def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t.Any]:
+    store = call.store
+    pk = job["id"]
+    related: dict[str, t.Any] = {}
+    if job.get("unified_job_template"):
+        related["unified_job_template"] = template_url(store, job["unified_job_template"])
+    if job.get("schedule"):
+        related["schedule"] = f"/api/v2/schedules/{job['schedule']}/"
+    if job.get("source_workflow_job"):
+        related["source_workflow_job"] = f"/api/v2/workflow_jobs/{job['source_workflow_job']}/"
+    template = store.get("workflow_job_templates", job.get("workflow_job_template"))
+    if template is not None:
+        related["workflow_job_template"] = f"/api/v2/workflow_job_templates/{template['id']}/"
+        related["notifications"] = f"/api/v2/workflow_jobs/{pk}/notifications/"
+    for name in ("workflow_nodes", "labels", "activity_stream", "relaunch", "cancel"):
+        related[name] = f"/api/v2/workflow_jobs/{pk}/{name}/"
+    summary: dict[str, t.Any] = {}
+    if template is not None:
+        summary["organization"] = summary_of(store, "organizations", template.get("organization"))
+    summary["inventory"] = summary_of(store, "inventories", job.get("inventory"))
+    summary["workflow_job_template"] = summary_of(store, "workflow_job_templates", job.get("workflow_job_template"))
+    summary["unified_job_template"] = unified_job_template_summary(store, job.get("unified_job_template"))
+    source = store.get("workflow_jobs", job.get("source_workflow_job"))
+    if source is not None:
+        summary["source_workflow_job"] = {**summary_of(store, "workflow_jobs", source["id"]), **status_fields(call, source), "type": "workflow_job"}
+        summary["source_workflow_job"] = {k: summary["source_workflow_job"][k] for k in ("id", "name", "description", "status", "failed", "elapsed", "type", "canceled_on") if k in summary["source_workflow_job"] and (k != "canceled_on" or summary["source_workflow_job"][k] is not None)}
+    body = base(call, MODEL, job, related, summary)
+    summaries = body["summary_fields"]
+    summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_jobs", job, ("delete", "start"))
+    labels = sorted((store.get("labels", i) for i in job.get("labels", []) if store.get("labels", i)), key=lambda l: l["name"])
+    summaries["labels"] = {"count": len(labels), "results": [{"id": l["id"], "name": l["name"]} for l in labels[:10]]}
+    if detail and source is not None:
+        from ._jobs import root_job
+
+        root = root_job(store, job)
+        summaries["ancestor_job"] = {"id": root["id"], "name": root["name"], "type": "workflow_job", "url": f"/api/v2/workflow_jobs/{root['id']}/"}
+    body.update({
+        "name": job["name"],
+        "description": job.get("description", ""),
+        "unified_job_template": job.get("unified_job_template"),
+        "launch_type": job.get("launch_type", "manual"),
+        **status_fields(call, job),
+        "job_args": "",
+        "job_cwd": "",
+        "job_env": {},
+        "job_explanation": job.get("job_explanation", ""),
+        "result_traceback": job.get("result_traceback", ""),
+        "launched_by": launched_by(store, job),
+        "work_unit_id": None,
+        "workflow_job_template": job.get("workflow_job_template"),
+        "extra_vars": job.get("extra_vars", "{}"),
+        "allow_simultaneous": job.get("allow_simultaneous", False),
+        "job_template": job.get("job_template"),
+        "is_sliced_job": job.get("is_sliced_job", False),
+        "inventory": job.get("inventory"),
+        "limit": job.get("limit"),
+        "scm_branch": job.get("scm_branch"),
+        "webhook_service": job.get("webhook_service", ""),
+        "webhook_credential": job.get("webhook_credential"),
+        "webhook_guid": job.get("webhook_guid", ""),
+        "skip_tags": job.get("skip_tags"),
+        "job_tags": job.get("job_tags"),
+    })
+    if not detail:
+        for key in DETAIL_ONLY:
+            body.pop(key)
+    return body
+
+
+MODEL = register(Model(
+    kind="workflow_jobs",
+    type="workflow_job",
+    name="WorkflowJob",
+    serializer=serialize_workflow_job,
+    fields=("name", "description", "unified_job_template", "launch_type", "status", "failed", "started", "finished",
+            "canceled_on", "elapsed", "job_explanation", "workflow_job_template", "allow_simultaneous", "inventory",
+            *CHAR_PROMPTS, "webhook_service", "webhook_credential", "webhook_guid", "is_sliced_job", "job_template"),
+    fks={"unified_job_template": "unified_job_templates", "workflow_job_template": "workflow_job_templates", "inventory": "inventories"},
+    m2m={"labels": "labels"},
+    computed={"failed": lambda store, r: r.get("status") in ("failed", "error", "canceled")},
+))
+
+
+def serialize_job_node(call: Call, node: Record, detail: bool) -> dict[str, t.Any]:
+    store = call.store
+    pk = node["id"]
+    related: dict[str, t.Any] = {
+        name: f"/api/v2/workflow_job_nodes/{pk}/{name}/"
+        for name in ("labels", "credentials", "instance_groups", "success_nodes", "failure_nodes", "always_nodes")
+    }
+    if node.get("unified_job_template"):
+        related["unified_job_template"] = template_url(store, node["unified_job_template"])
+    found = find_job(store, node.get("job"))
+    summary: dict[str, t.Any] = {}
+    if found is not None:
+        kind, job = found
+        related["job"] = f"/api/v2/{kind}/{job['id']}/"
+        summary["job"] = job_node_summary(call, job, job["_type"])
+    related["workflow_job"] = f"/api/v2/workflow_jobs/{node['workflow_job']}/"
+    for field, kind in (("inventory", "inventories"), ("execution_environment", "execution_environments")):
+        if node.get(field):
+            related[field] = f"/api/v2/{kind}/{node[field]}/"
+    summary["workflow_job"] = summary_of(store, "workflow_jobs", node["workflow_job"])
+    summary["unified_job_template"] = unified_job_template_summary(store, node.get("unified_job_template"))
+    summary["inventory"] = summary_of(store, "inventories", node.get("inventory"))
+    body = base(call, NODE_MODEL, node, related, summary)
+    body.update({field: node.get(field) for field in NODE_PROMPTS})
+    body["extra_data"] = node.get("extra_data") or {}
+    body.update({
+        "job": node.get("job"),
+        "workflow_job": node["workflow_job"],
+        "unified_job_template": node.get("unified_job_template"),
+        "success_nodes": list(node.get("success_nodes", [])),
+        "failure_nodes": list(node.get("failure_nodes", [])),
+        "always_nodes": list(node.get("always_nodes", [])),
+        "all_parents_must_converge": node.get("all_parents_must_converge", False),
+        "do_not_run": node.get("do_not_run", False),
+        "identifier": node.get("identifier"),
+    })
+    return body
+
+
+NODE_MODEL = register(Model(
+    kind="workflow_job_nodes",
+    type="workflow_job_node",
+    name="WorkflowJobNode",
+    serializer=serialize_job_node,
+    fields=("identifier", "do_not_run", "all_parents_must_converge", *NODE_PROMPTS),
+    fks={"workflow_job": "workflow_jobs", "unified_job_template": "unified_job_templates", "job": "unified_jobs", "inventory": "inventories"},
+    m2m={"success_nodes": "workflow_job_nodes", "failure_nodes": "workflow_job_nodes", "always_nodes": "workflow_job_nodes"},
+    search_fields=("unified_job_template__name", "unified_job_template__description"),
+))
+
+
+@handles("api_workflow_jobs_list")
+def workflow_jobs(call: Call) -> dict[str, t.Any]:
+    return list_reply(call, "workflow_jobs", call.store.all("workflow_jobs"))
+
+
+@handles("api_workflow_jobs_read")
+def workflow_job(call: Call) -> dict[str, t.Any]:
+    return serialize_workflow_job(call, get_object(call, "workflow_jobs"), True)
+
+
+@handles("api_workflow_jobs_delete")
+def delete_workflow_job(call: Call) -> Reply:
+    job = get_object(call, "workflow_jobs")
+    if job["status"] in ("pending", "waiting", "running"):
+        raise PermissionDenied({"detail": "Cannot delete running job resource."})
+    store = call.store
+    for node in store.find("workflow_job_nodes", "workflow_job", job["id"]):
+        store.delete("workflow_job_nodes", node["id"])
+    store.meta.get("workflow_runs", {}).pop(job["id"], None)
+    store.delete("workflow_jobs", job["id"])
+    return Reply(204, None)
+
+
+@handles("api_workflow_jobs_workflow_nodes_list")
+def workflow_job_nodes_of(call: Call) -> dict[str, t.Any]:
+    job = get_object(call, "workflow_jobs")
+    return list_reply(call, "workflow_job_nodes", call.store.find("workflow_job_nodes", "workflow_job", job["id"]))
+
+
+@handles("api_workflow_jobs_cancel_read")
+def can_cancel(call: Call) -> dict[str, bool]:
+    return {"can_cancel": get_object(call, "workflow_jobs")["status"] in ACTIVE}
+
+
+@handles("api_workflow_jobs_cancel_create")
+def cancel(call: Call) -> Reply:
+    job = get_object(call, "workflow_jobs")
+    if job["status"] not in ACTIVE or job.get("cancel_flag"):
+        raise MethodNotAllowed("POST")
+    cancel_job(call.runtime, "workflow_jobs", job)
+    return Reply(202, None)
+
+
+@handles("api_workflow_jobs_relaunch_read")
+def relaunch_info(call: Call) -> dict[str, t.Any]:
+    get_object(call, "workflow_jobs")
+    return {}
+
+
+@handles("api_workflow_jobs_relaunch_create")
+def relaunch(call: Call) -> Reply:
+    from ..errors import field_error
+
+    original = get_object(call, "workflow_jobs")
+    template = call.store.get("workflow_job_templates", original.get("workflow_job_template"))
+    if template is None:
+        raise field_error("__all__", "Workflow job template was deleted; relaunch is not possible.")
+    fields = {
+        key: original.get(key)
+        for key in ("extra_vars", "inventory", *CHAR_PROMPTS, "survey_passwords")
+    }
+    fields["labels"] = list(original.get("labels", []))
+    fields["launch_type"] = "relaunch"
+    job = launch_workflow(call.runtime, template, fields, call.user["id"] if call.user else None)
+    return Reply(201, serialize_workflow_job(call, job, True), {"Location": f"/api/v2/workflow_jobs/{job['id']}/"})
+
+
+@handles("api_workflow_job_nodes_list")
+def job_nodes(call: Call) -> dict[str, t.Any]:
+    return list_reply(call, "workflow_job_nodes", call.store.all("workflow_job_nodes"))
+
+
+@handles("api_workflow_job_nodes_read")
+def job_node(call: Call) -> dict[str, t.Any]:
+    return serialize_job_node(call, get_object(call, "workflow_job_nodes"), True)
+
+
+def _children(edge: str) -> t.Callable[[Call], dict[str, t.Any]]:
+    def listing(call: Call) -> dict[str, t.Any]:
+        node = get_object(call, "workflow_job_nodes")
+        ids = set(node.get(edge, []))
+        return list_reply(call, "workflow_job_nodes", [n for n in call.store.find("workflow_job_nodes", "workflow_job", node["workflow_job"]) if n["id"] in ids])
+
+    return listing
+
+
+for _edge in ("success_nodes", "failure_nodes", "always_nodes"):
+    handles(f"api_workflow_job_nodes_{_edge}_list")(_children(_edge))
+
+
+@handles("api_workflow_jobs_labels_list")
+def job_labels(call: Call) -> dict[str, t.Any]:
+    job = get_object(call, "workflow_jobs")
+    ids = set(job.get("labels", []))
+    return list_reply(call, "labels", [l for l in call.store.all("labels") if l["id"] in ids])

@@ -512,19 +512,19 @@ def special_schemas(schemas: dict) -> None:
     status = {"type": "string", "enum": ["successful", "failed", "error", "canceled"]}
     schemas["MockOutcomeRule"] = obj({
         "id": {"type": "integer", "readOnly": True},
-        "match": {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
-                  "properties": {"job_template": I, "node_identifier": S, "workflow_job": I},
-                  "description": "Which spawned jobs the results apply to."},
+        "match": {"type": "object", "minProperties": 1, "additionalProperties": False,
+                  "properties": {"job_template": I, "unified_job_template": I, "node_identifier": S,
+                                 "workflow_job": I, "workflow_job_template": I, "name": S},
+                  "description": "Which spawned jobs (or approvals) the results apply to; every key must match."},
         "results": {"type": "array", "minItems": 1,
-                    "items": obj({"status": status, "duration": {"type": "number", "minimum": 0}}, ["status"]),
+                    "items": obj({"status": status, "duration": {"type": ["number", "null"], "minimum": 0}}, ["status"]),
                     "description": "Consumed in order, one per matching job; the last one repeats."},
     }, ["match", "results"])
     schemas["MockOutcomeList"] = obj({"count": I, "results": {"type": "array", "items": ref("MockOutcomeRule")}},
                                      ["count", "results"])
     schemas["MockClock"] = obj({"now": {"type": "string", "format": "date-time"}, "idle": B}, ["now"])
     schemas["MockClockAdvance"] = obj({"seconds": {"type": "number", "minimum": 0}}, ["seconds"])
-    schemas["MockRequestLogEntry"] = obj({"method": S, "path": S, "query": S, "status": I,
-                                          "operation_id": NS, "user": NS, "body": {}})
+    schemas["MockRequestLogEntry"] = obj({"method": S, "path": S, "status": I}, ["method", "path", "status"])
     schemas["MockRequestLog"] = obj({"count": I, "results": {"type": "array", "items": ref("MockRequestLogEntry")}},
                                     ["count", "results"])
     schemas["MockState"] = {"type": "object", "description": "A full snapshot of the mock's state, as returned "
