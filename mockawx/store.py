@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import heapq
 import pickle
 import threading
 import typing as t
@@ -45,7 +46,7 @@ INDEXED: dict[str, tuple[str, ...]] = {
 _Undo = tuple[str, str, int, t.Any]
 
 # Meta entries that requests change in place; a failed request restores them.
-VOLATILE_META = ("events", "event_sequence", "sessions")
+VOLATILE_META = ("event_sequence", "sessions")
 
 
 class Store:
@@ -102,11 +103,14 @@ class Store:
 
     def update(self, kind: str, pk: int, changes: t.Mapping[str, t.Any]) -> Record:
         record = self.table(kind)[pk]
-        before = {k: copy.deepcopy(record[k]) if k in record else _MISSING for k in changes}
-        old = dict(record)
+        # values are replaced, never mutated in place, so keeping references is enough to undo
+        if self._journal is not None:
+            self._log(("update", kind, pk, {k: record.get(k, _MISSING) for k in changes}))
+        indexed = [f for f in INDEXED.get(kind, ()) if f in changes]
+        old = {f: record.get(f) for f in indexed}
         record.update(changes)
-        self._reindex(kind, pk, old, record)
-        self._log(("update", kind, pk, before))
+        if indexed:
+            self._reindex(kind, pk, old, record, indexed)
         return record
 
     def delete(self, kind: str, pk: int) -> Record | None:
@@ -115,6 +119,11 @@ class Store:
             self._reindex(kind, pk, record, None)
             self._log(("delete", kind, pk, record))
         return record
+
+    def push_meta(self, key: str, entry: t.Any) -> None:
+        """Push onto the heap kept in ``meta[key]``; undone if the transaction fails."""
+        heapq.heappush(self.meta.setdefault(key, []), entry)
+        self._log(("meta_push", key, 0, entry))
 
     # -- transactions --------------------------------------------------------------------
     @contextlib.contextmanager
@@ -147,6 +156,11 @@ class Store:
                     self.sequences.pop(kind, None)
                 else:
                     self.sequences[kind] = data
+            elif action == "meta_push":
+                queue = self.meta.get(kind, [])
+                if data in queue:
+                    queue.remove(data)
+                    heapq.heapify(queue)
             elif action == "insert":
                 self.delete(kind, pk)
             elif action == "delete":
@@ -163,8 +177,8 @@ class Store:
                 self._reindex(kind, pk, old, record)
 
     # -- indexes -----------------------------------------------------------------------
-    def _reindex(self, kind: str, pk: int, old: Record | None, new: Record | None) -> None:
-        for field in INDEXED.get(kind, ()):
+    def _reindex(self, kind: str, pk: int, old: Record | None, new: Record | None, fields: t.Iterable[str] | None = None) -> None:
+        for field in INDEXED.get(kind, ()) if fields is None else fields:
             index = self._index.setdefault((kind, field), {})
             if old is not None:
                 index.get(_key(old.get(field)), set()).discard(pk)

@@ -54,7 +54,7 @@ class Scheduler:
         sequence = meta.get("event_sequence", 0) + 1
         meta["event_sequence"] = sequence
         due = self.runtime.clock.now() + dt.timedelta(seconds=max(delay, 0.0))
-        heapq.heappush(self._queue, (due, sequence, name, args))
+        self.runtime.store.push_meta("events", (due, sequence, name, args))
 
     def next_due(self) -> dt.datetime | None:
         queue = self._queue
@@ -105,8 +105,8 @@ class Scheduler:
 
     def _run_next(self) -> None:
         runtime = self.runtime
+        _, _, name, args = heapq.heappop(self._queue)
         with runtime.store.transaction():
-            _, _, name, args = heapq.heappop(self._queue)
             ACTIONS[name](runtime, *args)
 
 

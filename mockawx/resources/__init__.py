@@ -30,6 +30,7 @@ from . import (  # noqa: F401
     tokens,
     unified,
     users,
+    webhook_receivers,
     webhooks,
     workflow_approvals,
     workflow_job_templates,

@@ -75,7 +75,8 @@ def load_spec(path: str | None = None) -> Spec:
     """Read, parse and index the document; cached so it is compiled once per process."""
     source = pathlib.Path(path) if path else default_spec_path()
     try:
-        document = yaml.safe_load(source.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        document = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise MockAWXError(f"cannot read the OpenAPI description {source}: {exc}") from exc
     return from_dict(document)
