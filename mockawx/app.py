@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import resources
 from .auth import authenticate
-from .errors import ApiError, HtmlNotFound, MethodNotAllowed, MockAWXError, NotAuthenticated, NotFound
+from .errors import ApiError, HtmlNotFound, MethodNotAllowed, MockAWXError, NotAuthenticated
 from .resources._registry import HANDLERS
 from .runtime import Runtime
 from .spec import Operation
@@ -100,8 +100,7 @@ class MockAWX:
                 query = request.query_string.decode("latin-1")
                 location = path + "/" + (f"?{query}" if query else "")
                 return Response("", 301, headers={"Location": location}, content_type="text/html; charset=utf-8")
-        if path.startswith("/api/"):
-            return NotFound().get_response()
+        # AWX answers a URL that matches no route with Django's HTML page, under /api/ too
         return HtmlNotFound().get_response()
 
     def _operate(self, request: Request, operations: dict[str, Operation], params: dict[str, str], allow: list[str]) -> Response:

@@ -33,6 +33,7 @@ from . import (  # noqa: F401
     webhook_receivers,
     webhooks,
     workflow_approvals,
+    workflow_edges,
     workflow_job_templates,
     workflow_jobs,
     workflow_nodes,
