@@ -15,8 +15,16 @@ __all__ = ["Access", "READ", "CHANGE", "DELETE", "EXECUTE", "ADMIN", "APPROVE"]
 READ, CHANGE, DELETE, EXECUTE, ADMIN, APPROVE = "read", "change", "delete", "execute", "admin", "approve"
 
 
+RolePolicy = t.Callable[[Store, Record, str, str, Record], bool]
+
+
 class Access:
-    """Answers ``can(user, action, kind, record)`` for handlers and serializers."""
+    """Answers ``can(user, action, kind, record)`` for handlers and serializers.
+
+    ``role_policy`` is where object roles come in: the resources install the role graph there.
+    """
+
+    role_policy: t.ClassVar[RolePolicy | None] = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -30,6 +38,9 @@ class Access:
             return True
         if kind == "users" and record is not None and record.get("id") == user.get("id"):
             return action in (READ, CHANGE)
+        policy = type(self).role_policy
+        if policy is not None and record is not None:
+            return policy(self.store, user, action, kind, record)
         return False
 
     def capabilities(self, user: Record | None, kind: str, record: Record, names: t.Iterable[str]) -> dict[str, bool]:

@@ -52,9 +52,11 @@ class MockAWX:
         except Exception as exc:  # noqa: BLE001 - a bug must still answer, and be reported
             self.runtime.handler_errors.append(exc)
             response = Response(json.dumps({"detail": "Internal server error."}), 500, content_type="application/json")
-        response.headers["X-API-Product-Name"] = "AWX"
-        response.headers["X-API-Node"] = self.runtime.settings.node_name
-        response.headers["X-API-Time"] = f"{time.perf_counter() - started:.3f}s"
+        if response.mimetype == "application/json" or "Allow" in response.headers:
+            # Django's own pages (HTML 404, redirects) come without the API's headers
+            response.headers["X-API-Product-Name"] = "AWX"
+            response.headers["X-API-Node"] = self.runtime.settings.node_name
+            response.headers["X-API-Time"] = f"{time.perf_counter() - started:.3f}s"
         self._log(request, response)
         return response
 
@@ -77,6 +79,8 @@ class MockAWX:
             response = self._operate(request, operations, params, allow)
         except ApiError as exc:
             response = exc.get_response()
+        except HtmlNotFound as exc:
+            return exc.get_response()
         except HTTPException as exc:
             response = exc.get_response()
         response.headers.setdefault("Allow", ", ".join(allow))
@@ -136,7 +140,7 @@ class MockAWX:
         else:
             payload = json.dumps(reply.body)
         response = Response(payload, reply.status, content_type=reply.content_type)
-        if reply.body is None and reply.status in (202, 204):
+        if reply.body is None:
             response.headers.remove("Content-Type")
         for name, value in reply.headers.items():
             if name.lower() == "set-cookie":

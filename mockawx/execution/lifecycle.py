@@ -38,6 +38,8 @@ JOB_TYPES = {
 }
 # Called with (runtime, kind, job) when a job reaches a terminal status.
 FINISH_HOOKS: list[t.Callable[["Runtime", str, Record], None]] = []
+# Called with (runtime, kind, job, old status) after every status change (notifications).
+STATUS_HOOKS: list[t.Callable[["Runtime", str, Record, str], None]] = []
 
 
 def outcome_plan(runtime: Runtime) -> OutcomePlan:
@@ -77,7 +79,8 @@ def create_job(runtime: Runtime, kind: str, fields: t.Mapping[str, t.Any], user_
 
 def set_status(runtime: Runtime, kind: str, job: Record, status: str, explanation: str | None = None) -> Record:
     """Move a job to ``status``, setting started/finished as AWX does; runs finish hooks."""
-    if job.get("status") in TERMINAL:
+    old = job.get("status", "new")
+    if old in TERMINAL:
         return job
     now = runtime.clock.now()
     changes: dict[str, t.Any] = {"status": status, "modified": now}
@@ -88,6 +91,8 @@ def set_status(runtime: Runtime, kind: str, job: Record, status: str, explanatio
     if explanation is not None:
         changes["job_explanation"] = explanation
     job = runtime.store.update(kind, job["id"], changes)
+    for status_hook in STATUS_HOOKS:
+        status_hook(runtime, kind, job, old)
     if status in TERMINAL:
         for hook in FINISH_HOOKS:
             hook(runtime, kind, job)

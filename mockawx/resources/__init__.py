@@ -38,6 +38,7 @@ from . import (  # noqa: F401
     workflow_jobs,
     workflow_nodes,
 )
+from . import _hooks  # noqa: F401  (connects notifications to job status changes)
 from ._registry import HANDLERS
 
 __all__ = ["HANDLERS"]

@@ -104,27 +104,39 @@ def register_crud(crud: Crud, operation_prefix: str, *, methods: t.Iterable[str]
 
 
 def _create(call: Call, crud: Crud) -> Reply:
+    from .activity_stream import record_activity
+
     values = apply_write(call, crud, None)
     record = stamp(call, {"id": None, **values}, creating=True)
     call.store.insert(crud.kind, record)
     if crud.after_create is not None:
         crud.after_create(call, record)
+    record_activity(call, "create", crud.kind, call.store.get(crud.kind, record["id"]) or record)
     return created(call, crud.kind, record)
 
 
 def _update(call: Call, crud: Crud) -> dict[str, t.Any]:
+    from .activity_stream import changed_fields, record_activity
+
     existing = get_object(call, crud.kind)
+    before = dict(existing)
     values = apply_write(call, crud, existing)
     record = call.store.update(crud.kind, existing["id"], stamp(call, values, creating=False))
     if crud.after_update is not None:
         crud.after_update(call, record)
+    changes = changed_fields(before, {k: v for k, v in values.items() if k not in ("modified", "modified_by")}, crud.kind, call.store)
+    if changes:
+        record_activity(call, "update", crud.kind, record, changes)
     return MODELS[crud.kind].serializer(call, record, True)
 
 
 def _delete(call: Call, crud: Crud) -> Reply:
+    from .activity_stream import record_activity
+
     record = get_object(call, crud.kind)
     if crud.before_delete is not None:
         crud.before_delete(call, record)
+    record_activity(call, "delete", crud.kind, record)
     if crud.delete is not None:
         crud.delete(call, record)
     else:

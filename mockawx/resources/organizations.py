@@ -34,7 +34,7 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         "resource": {"ansible_id": record.get("ansible_id"), "resource_type": "shared.organization"},
         "object_roles": object_roles_summary(store, "organization", pk),
         "user_capabilities": call.access.capabilities(call.user, "organizations", record, ("edit", "delete")),
-        "related_field_counts": related_counts(call, record),
+        "related_field_counts": related_counts(call, record, with_hosts=detail and call.method != "POST"),
     }
     if record.get("default_environment"):
         from ._common import summary_of
@@ -52,7 +52,8 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     return body
 
 
-def related_counts(call: Call, record: Record) -> dict[str, int]:
+def related_counts(call: Call, record: Record, *, with_hosts: bool) -> dict[str, int]:
+    """AWX's counts; hosts are counted only on the detail view (not in lists or on create)."""
     from ._members import role_members
 
     store = call.store
@@ -61,15 +62,17 @@ def related_counts(call: Call, record: Record) -> dict[str, int]:
     def count(kind: str) -> int:
         return sum(1 for r in store.all(kind) if r.get("organization") == pk)
 
-    return {
+    counts = {
         "users": len(role_members(store, "organization", pk, "member_role")),
         "admins": len(role_members(store, "organization", pk, "admin_role")),
         "inventories": count("inventories"),
         "teams": count("teams"),
         "projects": count("projects"),
         "job_templates": count("job_templates"),
-        "hosts": sum(1 for h in store.all("hosts") if (store.get("inventories", h.get("inventory")) or {}).get("organization") == pk),
     }
+    if with_hosts:
+        counts["hosts"] = sum(1 for h in store.all("hosts") if (store.get("inventories", h.get("inventory")) or {}).get("organization") == pk)
+    return counts
 
 
 MODEL = register(Model(

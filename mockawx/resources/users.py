@@ -6,12 +6,14 @@ import re
 import typing as t
 
 from ..auth import hash_password
+from ..clock import format_time
 from ..errors import BadRequest, field_error
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, created, get_object, named_url, stamp
 from ._crud import Crud, UniqueRule, apply_write, register_crud
 from ._model import Model, register
+from ._registry import handle
 
 __all__ = ["create_user", "MODEL"]
 
@@ -41,7 +43,8 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     body["related"].pop("modified_by", None)
     body["summary_fields"].pop("created_by", None)
     body["summary_fields"].pop("modified_by", None)
-    body["modified"] = None
+    # AWX's users have no modified field of their own: it shows the last login
+    body["modified"] = format_time(record.get("last_login"))
     body.update({
         "username": record["username"],
         "first_name": record.get("first_name", ""),
@@ -51,7 +54,7 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         "is_system_auditor": record.get("is_system_auditor", False),
         "password": "$encrypted$",
         "ldap_dn": "",
-        "last_login": None,
+        "last_login": format_time(record.get("last_login")),
         "external_account": None,
         "auth": [],
     })
@@ -95,9 +98,10 @@ CRUD = Crud(
 
 def create_user(call: Call) -> Record:
     """Create a user from the request body (also used by sub-lists that create users)."""
-    values = _store_password(apply_write(call, CRUD, None))
     if call.body.get("password") in (None, ""):
-        raise BadRequest({"password": ["This field is required."]})
+        apply_write(call, CRUD, None)  # field errors first, as AWX's serializer reports them
+        raise BadRequest({"password": ["Password required for new User."]})
+    values = _store_password(apply_write(call, CRUD, None))
     record = stamp(call, {"id": None, **values, "ansible_id": call.runtime.new_uuid(), "is_active": True}, creating=True)
     return call.store.insert("users", record)
 
@@ -122,7 +126,6 @@ def _delete(call: Call) -> Reply:
 
 
 register_crud(CRUD, "api_users", methods=("list", "read"))
-from ._registry import handle  # noqa: E402
 
 handle("api_users_create", _create)
 handle("api_users_update", _update)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import typing as t
 import urllib.parse
@@ -199,7 +200,17 @@ def _comparator(lookup: str, raw: str) -> t.Callable[[t.Any], bool]:
     return lambda v: _equal(v, raw)
 
 
+def _as_datetime(raw: str) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
 def _equal(value: t.Any, raw: str) -> bool:
+    if isinstance(value, dt.datetime):
+        return value == _as_datetime(raw)
     if value is None:
         return raw.lower() in ("null", "none")
     if isinstance(value, bool):
@@ -227,6 +238,11 @@ def _equal(value: t.Any, raw: str) -> bool:
 def _ordered(value: t.Any, raw: str, lookup: str) -> bool:
     if value is None:
         return False
+    if isinstance(value, dt.datetime):
+        other = _as_datetime(raw)
+        if other is None:
+            return False
+        return {"gt": value > other, "gte": value >= other, "lt": value < other, "lte": value <= other}[lookup]
     try:
         left, right = (value, type(value)(raw)) if isinstance(value, (int, float)) and not isinstance(value, bool) else (str(value), raw)
     except ValueError:
