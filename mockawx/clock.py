@@ -24,13 +24,23 @@ class ManualClock:
     def __init__(self, start: dt.datetime = EPOCH) -> None:
         self._now = start
         self._lock = threading.Lock()
+        self._drivers: list[t.Callable[[float], object]] = []
 
     def now(self) -> dt.datetime:
         return self._now
 
+    def attach(self, driver: t.Callable[[float], object]) -> None:
+        """Let ``driver`` move the clock on ``advance`` (a mock runs its due events on the way)."""
+        self._drivers.append(driver)
+
     def advance(self, seconds: float) -> dt.datetime:
+        """Move forward; attached mocks run every event that falls due, at its own time."""
         if seconds < 0:
             raise ValueError("a clock does not go backwards")
+        if self._drivers:
+            for driver in self._drivers:
+                driver(seconds)
+            return self._now
         with self._lock:
             self._now = self._now + dt.timedelta(seconds=seconds)
             return self._now

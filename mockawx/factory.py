@@ -5,6 +5,7 @@ from __future__ import annotations
 from .app import MockAWX
 from .clock import Clock, ManualClock
 from .runtime import Runtime, Settings
+from .execution.scheduler import Scheduler
 from .persist import dump_state
 from .seed import apply_seed
 from .spec import load_spec
@@ -28,6 +29,8 @@ def create_app(
         settings=Settings(admin_password=admin_password),
         seed=random_seed,
     )
+    if isinstance(runtime.clock, ManualClock):
+        runtime.clock.attach(Scheduler(runtime).advance)
     apply_seed(runtime, seed)
     runtime.hooks["baseline"] = dump_state(runtime)
     return MockAWX(runtime, strict=strict)

@@ -51,7 +51,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def app(clock: ManualClock) -> t.Iterator[MockAWX]:
-    application = create_app(clock=clock, strict=False)
+    application = create_app(clock=clock)
     yield application
     errors = application.runtime.handler_errors
     if errors:

@@ -14,6 +14,8 @@ from . import (  # noqa: F401
     execution_environments,
     instance_groups,
     inventories,
+    inventory_sources,
+    job_output,
     job_templates,
     jobs,
     labels,

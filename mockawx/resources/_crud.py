@@ -12,7 +12,7 @@ from ._common import check_foreign_keys, created, get_object, list_reply, stamp
 from ._model import MODELS
 from ._registry import handle
 
-__all__ = ["Crud", "UniqueRule", "register_crud", "schema_defaults", "apply_write"]
+__all__ = ["Crud", "UniqueRule", "apply_write", "create_with", "register_crud", "schema_defaults"]
 
 Hook = t.Callable[[Call, Record], None]
 WriteHook = t.Callable[[Call, dict[str, t.Any], "Record | None"], None]
@@ -104,9 +104,14 @@ def register_crud(crud: Crud, operation_prefix: str, *, methods: t.Iterable[str]
 
 
 def _create(call: Call, crud: Crud) -> Reply:
+    return create_with(call, crud, {})
+
+
+def create_with(call: Call, crud: Crud, forced: dict[str, t.Any]) -> Reply:
+    """Create from the body, with ``forced`` fields taken from the URL (sub-list creates)."""
     from .activity_stream import record_activity
 
-    values = apply_write(call, crud, None)
+    values = {**apply_write(call, crud, None), **forced}
     record = stamp(call, {"id": None, **values}, creating=True)
     call.store.insert(crud.kind, record)
     if crud.after_create is not None:

@@ -106,7 +106,7 @@ def _prompts(call: Call, template: Record, body: dict[str, t.Any]) -> tuple[dict
 
 def _extra_vars(template: Record, body: dict[str, t.Any]) -> tuple[dict[str, t.Any], dict[str, list[str]]]:
     """The launch-time variables after AWX's survey and prompt rules."""
-    from .survey import validate_answers
+    from .survey import clear_survey_spec, validate_answers
 
     raw = body.get("extra_vars", {})
     try:
@@ -124,7 +124,7 @@ def _extra_vars(template: Record, body: dict[str, t.Any]) -> tuple[dict[str, t.A
         names = ", ".join(rejected)
         return {}, {"extra_vars": [f"Variables {names} are not allowed on launch. Check the Prompt on Launch setting on the Workflow Job Template to include Extra Variables."]}
     if questions:
-        problems = validate_answers(template.get("survey_spec") or {}, given)
+        problems = validate_answers(clear_survey_spec(template), given)
         if problems:
             return {}, {"variables_needed_to_start": problems}
     kept = {k: v for k, v in given.items() if k in survey_vars or template.get("ask_variables_on_launch")}
@@ -133,13 +133,12 @@ def _extra_vars(template: Record, body: dict[str, t.Any]) -> tuple[dict[str, t.A
 
 def build_extra_vars(template: Record, launch_vars: dict[str, t.Any]) -> tuple[str, dict[str, str]]:
     """Template vars, then valid survey defaults, then launch answers; passwords masked."""
-    from .survey import survey_defaults
+    from .survey import clear_survey_spec, survey_defaults
 
     merged = dict(parse_vars(template.get("extra_vars")))
-    spec = template.get("survey_spec") or {}
     questions = survey_questions(template)
     if questions:
-        merged.update(survey_defaults(spec))
+        merged.update(survey_defaults(clear_survey_spec(template)))
     merged.update(launch_vars)
     passwords = {q["variable"] for q in questions if q.get("type") == "password" and q.get("variable") in merged}
     secrets = {name: str(merged[name]) for name in passwords}

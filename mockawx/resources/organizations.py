@@ -109,6 +109,16 @@ register_membership("api_organizations_users", "organization", "member_role")
 register_membership("api_organizations_admins", "organization", "admin_role")
 
 
+@handles("api_organizations_workflow_job_templates_create")
+def create_organization_workflow_job_template(call: Call) -> t.Any:
+    """A workflow job template created under an organization belongs to it."""
+    from ._crud import create_with
+    from .workflow_job_templates import CRUD as WFJT_CRUD
+
+    organization = get_object(call, "organizations")
+    return create_with(call, WFJT_CRUD, {"organization": organization["id"]})
+
+
 @handles("api_organizations_workflow_job_templates_list")
 def organization_workflow_job_templates(call: Call) -> dict[str, t.Any]:
     organization = get_object(call, "organizations")

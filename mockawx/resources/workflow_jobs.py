@@ -202,7 +202,7 @@ def cancel(call: Call) -> Reply:
     return Reply(202, None)
 
 
-@handles("api_workflow_jobs_relaunch_read")
+@handles("api_workflow_jobs_relaunch_list")
 def relaunch_info(call: Call) -> dict[str, t.Any]:
     get_object(call, "workflow_jobs")
     return {}
@@ -247,6 +247,36 @@ def _children(edge: str) -> t.Callable[[Call], dict[str, t.Any]]:
 
 for _edge in ("success_nodes", "failure_nodes", "always_nodes"):
     handles(f"api_workflow_job_nodes_{_edge}_list")(_children(_edge))
+
+
+def _node_related(field: str, kind: str) -> t.Callable[[Call], dict[str, t.Any]]:
+    def listing(call: Call) -> dict[str, t.Any]:
+        node = get_object(call, "workflow_job_nodes")
+        ids = set(node.get(field, []))
+        return list_reply(call, kind, [r for r in call.store.all(kind) if r["id"] in ids])
+
+    return listing
+
+
+for _field, _kind in (("credentials", "credentials"), ("labels", "labels"), ("instance_groups", "instance_groups")):
+    handles(f"api_workflow_job_nodes_{_field}_list")(_node_related(_field, _kind))
+
+
+@handles("api_workflow_job_nodes_instance_groups_create")
+def attach_instance_group(call: Call) -> Reply:
+    """Job nodes keep their instance groups attachable, as AWX's view allows."""
+    from ..errors import BadRequest
+    from ._members import association
+
+    node = get_object(call, "workflow_job_nodes")
+    group_id, disassociate = association(call)
+    if group_id is None:
+        raise BadRequest({"msg": "Instance Group 'id' field is missing."})
+    if call.store.get("instance_groups", group_id) is None:
+        raise BadRequest({"detail": "InstanceGroup matching query does not exist."})
+    current = [g for g in node.get("instance_groups", []) if g != group_id]
+    call.store.update("workflow_job_nodes", node["id"], {"instance_groups": current if disassociate else [*current, group_id]})
+    return Reply(204, None)
 
 
 @handles("api_workflow_jobs_labels_list")
