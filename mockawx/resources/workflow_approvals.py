@@ -84,7 +84,7 @@ def serialize(call: Call, approval: Record, detail: bool) -> dict[str, t.Any]:
         "timed_out": bool(approval.get("timed_out")),
     })
     if not detail:
-        for key in ("job_args", "job_cwd", "job_env", "result_traceback"):
+        for key in ("job_args", "job_cwd", "job_env", "result_traceback", "event_processing_finished"):
             body.pop(key)
     return body
 

@@ -72,11 +72,13 @@ def next_schedule(call: Call, record: Record) -> Record | None:
 
 
 def _summary(call: Call, record: Record) -> dict[str, t.Any]:
+    from .inventories import inventory_summary
+
     store = call.store
     pk = record["id"]
     summary: dict[str, t.Any] = {
         "organization": summary_of(store, "organizations", record.get("organization")),
-        "inventory": summary_of(store, "inventories", record.get("inventory"), INVENTORY_SUMMARY),
+        "inventory": inventory_summary(call, record.get("inventory")),
         "webhook_credential": summary_of(store, "credentials", record.get("webhook_credential"), ("id", "name", "description", "kind", "cloud", "credential_type_id")),
     }
     last = last_job(store, "workflow_job_templates", pk)

@@ -11,6 +11,7 @@ from ..execution.workflows import launch_workflow
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of
+from .inventories import inventory_summary
 from ._jobs import job_node_summary, launched_by, status_fields, template_url, unified_job_template_summary
 from ._model import Model, register
 from ._registry import handles
@@ -44,7 +45,7 @@ def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t
     summary: dict[str, t.Any] = {}
     if template is not None:
         summary["organization"] = summary_of(store, "organizations", template.get("organization"))
-    summary["inventory"] = summary_of(store, "inventories", job.get("inventory"))
+    summary["inventory"] = inventory_summary(call, job.get("inventory"))
     summary["workflow_job_template"] = summary_of(store, "workflow_job_templates", job.get("workflow_job_template"))
     summary["unified_job_template"] = unified_job_template_summary(store, job.get("unified_job_template"))
     source = store.get("workflow_jobs", job.get("source_workflow_job"))
@@ -129,7 +130,7 @@ def serialize_job_node(call: Call, node: Record, detail: bool) -> dict[str, t.An
             related[field] = f"/api/v2/{kind}/{node[field]}/"
     summary["workflow_job"] = summary_of(store, "workflow_jobs", node["workflow_job"])
     summary["unified_job_template"] = unified_job_template_summary(store, node.get("unified_job_template"))
-    summary["inventory"] = summary_of(store, "inventories", node.get("inventory"))
+    summary["inventory"] = inventory_summary(call, node.get("inventory"))
     body = base(call, NODE_MODEL, node, related, summary)
     body.update({field: node.get(field) for field in NODE_PROMPTS})
     body["extra_data"] = node.get("extra_data") or {}
@@ -189,8 +190,9 @@ def workflow_job_nodes_of(call: Call) -> dict[str, t.Any]:
 
 
 @handles("api_workflow_jobs_cancel_read")
-def can_cancel(call: Call) -> dict[str, bool]:
-    return {"can_cancel": get_object(call, "workflow_jobs")["status"] in ACTIVE}
+def can_cancel(call: Call) -> dict[str, t.Any]:
+    job = get_object(call, "workflow_jobs")
+    return {"can_cancel": job["status"] in ACTIVE, "job_explanation": job.get("job_explanation", "")}
 
 
 @handles("api_workflow_jobs_cancel_create")
