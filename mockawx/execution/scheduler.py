@@ -24,6 +24,8 @@ Action = t.Callable[["Runtime", t.Any], None]
 
 # Event names to the functions that carry them out; filled by the execution modules.
 ACTIONS: dict[str, t.Callable[..., None]] = {}
+# Events that recur on their own (schedules): they never keep the queue from being idle.
+TIMERS = frozenset({"schedule_fire"})
 
 
 def action(name: str) -> t.Callable[[t.Callable[..., None]], t.Callable[..., None]]:
@@ -86,16 +88,30 @@ class Scheduler:
         return count
 
     def run_until_idle(self, limit: int = 1_000_000) -> int:
-        """Run events (moving a manual clock to each) until none is left, or ``limit`` ran."""
+        """Run events (moving a manual clock to each) until no job event is left, or ``limit`` ran.
+
+        Schedules keep firing forever, so they run only while they fall before the last job event.
+        """
         clock = self._manual_clock()
         count = 0
         while count < limit:
+            horizon = self.last_job_event()
             due = self.next_due()
-            if due is None:
+            if horizon is None or due is None:
                 break
             clock.set(max(due, clock.now()))
             count += self.run_due(limit - count)
         return count
+
+    def last_job_event(self) -> dt.datetime | None:
+        """When the last queued event that is not a recurring timer falls due."""
+        dues = [due for due, _, name, _ in self._queue if name not in TIMERS]
+        return max(dues) if dues else None
+
+    @property
+    def idle(self) -> bool:
+        """No job event is waiting (recurring schedules do not count)."""
+        return self.last_job_event() is None
 
     def _manual_clock(self) -> ManualClock:
         clock = self.runtime.clock

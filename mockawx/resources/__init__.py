@@ -25,6 +25,7 @@ from . import (  # noqa: F401
     organizations,
     projects,
     roles,
+    scheduled,
     schedules,
     survey,
     system_job_templates,

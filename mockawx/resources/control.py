@@ -30,7 +30,7 @@ def _guard(call: Call) -> None:
 
 def _clock(call: Call) -> dict[str, t.Any]:
     scheduler = Scheduler(call.runtime)
-    return {"now": format_time(call.clock.now()), "idle": scheduler.next_due() is None}
+    return {"now": format_time(call.clock.now()), "idle": scheduler.idle}
 
 
 def _manual(call: Call) -> ManualClock:

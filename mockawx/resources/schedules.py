@@ -20,6 +20,7 @@ from ._common import base, check_foreign_keys, created, get_object, list_reply, 
 from ._crud import schema_defaults
 from ._model import Model, register
 from ._registry import handles
+from .scheduled import arm
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template
 
 __all__ = ["MODEL", "validate_rrule", "parse_rrule", "next_run", "refresh_next_run", "occurrences", "computed_fields"]
@@ -328,6 +329,7 @@ def _create(call: Call, template_id: t.Any = None) -> Reply:
 
     record = stamp(call, {"id": None, **values}, creating=True)
     call.store.insert("schedules", record)
+    arm(call.runtime, record)
     _record_activity(call, "create", record)
     return created(call, "schedules", record)
 
@@ -376,6 +378,7 @@ def schedules_update(call: Call) -> dict[str, t.Any]:
     values = _write(call, existing)
     changes = changed_fields(existing, values)
     record = call.store.update("schedules", existing["id"], stamp(call, values, creating=False))
+    arm(call.runtime, record)
     if changes:
         _record_activity(call, "update", record, changes)
     return serialize(call, record, True)

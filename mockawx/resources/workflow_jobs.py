@@ -48,6 +48,7 @@ def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t
     summary["inventory"] = inventory_summary(call, job.get("inventory"))
     summary["workflow_job_template"] = summary_of(store, "workflow_job_templates", job.get("workflow_job_template"))
     summary["unified_job_template"] = unified_job_template_summary(store, job.get("unified_job_template"))
+    summary["schedule"] = summary_of(store, "schedules", job.get("schedule"))
     source = store.get("workflow_jobs", job.get("source_workflow_job"))
     if source is not None:
         summary["source_workflow_job"] = {**summary_of(store, "workflow_jobs", source["id"]), **status_fields(call, source), "type": "workflow_job"}

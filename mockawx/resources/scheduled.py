@@ -1,0 +1,68 @@
+"""Scheduled launches: each enabled schedule fires at its next run, on the mock's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import typing as t
+
+from ..execution.scheduler import Scheduler, action
+from ..execution.workflows import launch_workflow
+from ..store import Record
+from ._vars import parse_vars
+
+if t.TYPE_CHECKING:
+    from ..runtime import Runtime
+
+__all__ = ["arm"]
+
+PROMPTS = ("inventory", "limit", "scm_branch", "job_tags", "skip_tags")
+
+
+def arm(runtime: Runtime, schedule: Record) -> None:
+    """Queue the schedule's next run (a changed or disabled schedule ignores older entries)."""
+    due = schedule.get("next_run")
+    if due is None or not schedule.get("enabled", True):
+        return
+    delay = (due - runtime.clock.now()).total_seconds()
+    Scheduler(runtime).schedule(delay, "schedule_fire", schedule["id"], due.isoformat())
+
+
+@action("schedule_fire")
+def _fire(runtime: Runtime, schedule_id: int, due: str) -> None:
+    from .schedules import refresh_next_run
+
+    schedule = runtime.store.get("schedules", schedule_id)
+    if schedule is None or not schedule.get("enabled", True) or schedule.get("next_run") != dt.datetime.fromisoformat(due):
+        return  # the schedule changed since this run was queued
+    _launch(runtime, schedule)
+    arm(runtime, refresh_next_run(runtime.store, schedule_id, runtime.clock.now()))
+
+
+def _launch(runtime: Runtime, schedule: Record) -> None:
+    store = runtime.store
+    template = store.get("workflow_job_templates", schedule.get("unified_job_template"))
+    if template is not None:
+        variables = {**parse_vars(template.get("extra_vars")), **(schedule.get("extra_data") or {})}
+        launch_workflow(runtime, template, {
+            "launch_type": "scheduled",
+            "schedule": schedule["id"],
+            "extra_vars": json.dumps(variables),
+            **{prompt: schedule.get(prompt) if schedule.get(prompt) is not None else template.get(prompt) for prompt in PROMPTS},
+            "labels": list(template.get("labels", [])),
+        }, None)
+        return
+    launcher = SCHEDULED_LAUNCHERS.get(_kind_of(runtime, schedule.get("unified_job_template")) or "")
+    if launcher is not None:
+        launcher(runtime, schedule)
+
+
+def _kind_of(runtime: Runtime, pk: int | None) -> str | None:
+    from ._unified import find_unified_template
+
+    found = find_unified_template(runtime.store, pk)
+    return found[0] if found else None
+
+
+# template kind -> function(runtime, schedule) launching it; modules owning a kind may add theirs
+SCHEDULED_LAUNCHERS: dict[str, t.Callable[["Runtime", Record], None]] = {}
