@@ -46,7 +46,7 @@ class MockServer:
             raise ServerError("the server is already running")
         if self.host in ("0.0.0.0", "::", ""):
             warnings.warn("mockawx is listening on every network interface", stacklevel=2)
-        self._server = waitress.create_server(self.app, host=self.host, port=self.port, threads=self.threads, ident="mockawx")
+        self._server = waitress.create_server(self.app, host=self.host, port=self.port, threads=self.threads, ident="mockawx", asyncore_loop_timeout=0.1)
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._serve, name="mockawx-server", daemon=True)
         self._thread.start()

@@ -52,7 +52,10 @@ def serialize(call: Call, approval: Record, detail: bool) -> dict[str, t.Any]:
     summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_approvals", approval, ("delete", "start"))
     if workflow_job is not None:
         source = {**summary_of(store, "workflow_jobs", workflow_job["id"]), **status_fields(call, workflow_job)}
-        summaries["source_workflow_job"] = {k: source[k] for k in ("id", "name", "description", "status", "failed", "elapsed")}
+        summaries["source_workflow_job"] = {
+            k: source[k] for k in ("id", "name", "description", "status", "failed", "elapsed", "canceled_on")
+            if k != "canceled_on" or source[k] is not None
+        }
         if detail:
             from ._jobs import root_job
 
