@@ -40,6 +40,8 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m mockawx.bench
+	$(BIN)/python -m mockawx.engine.bench
+	$(BIN)/python -m mockawx.bench_servers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
