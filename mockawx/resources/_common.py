@@ -10,7 +10,7 @@ from ..errors import BadRequest, HtmlNotFound, NotFound, field_error
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ..web.listing import filter_records, order_records, paginate
-from ._model import MODELS, Model
+from ..model import MODELS, Model
 
 __all__ = [
     "base",

@@ -9,7 +9,7 @@ from ..errors import BadRequest
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import check_foreign_keys, created, get_object, list_reply, stamp
-from ._model import MODELS
+from ..model import MODELS
 from ._registry import handle
 
 __all__ = ["Crud", "UniqueRule", "apply_write", "create_with", "register_crud", "schema_defaults"]

@@ -11,7 +11,7 @@ from ..web.call import Call, Reply
 from ..web.listing import filter_records, order_records, paginate
 from ._common import get_object
 from ._members import KIND_OF_TYPE
-from ._model import MODELS
+from ..model import MODELS
 from ._registry import handle
 from ._roles import roles_of
 

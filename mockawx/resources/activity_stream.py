@@ -15,7 +15,7 @@ from ..clock import format_time
 from ..store import Record
 from ..web.call import Call
 from ._common import get_object, list_reply, user_summary
-from ._model import MODELS, Model, register
+from ..model import MODELS, Model, register
 from ._registry import handles
 
 __all__ = ["record_activity", "record_association", "changed_fields", "snapshot", "TYPE_KINDS"]

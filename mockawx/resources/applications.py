@@ -9,7 +9,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, created, named_url, stamp, summary_of
 from ._crud import Crud, UniqueRule, apply_write, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 
 __all__ = ["MODEL", "CENSORED"]

@@ -9,7 +9,7 @@ from ..errors import Conflict, PermissionDenied
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, get_object, list_reply, stamp, summary_of
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._unified import ACTIVE, FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
 from .workflow_nodes import KIND as NODE_KIND

@@ -12,7 +12,7 @@ from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, created, stamp, summary_of
 from ._crud import Crud, UniqueRule, apply_write, register_crud, schema_defaults
 from ._members import role_of
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._roles import create_roles, delete_roles, object_roles_summary
 from .roles import ordered

@@ -9,7 +9,7 @@ from ..store import Record
 from ..web.call import Call
 from ._common import base, named_url, summary_of
 from ._crud import Crud, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from .roles import ordered
 
 RELATED = ("activity_stream", "unified_job_templates", "copy")

@@ -10,7 +10,7 @@ from ..store import Record, Store
 from ..web.call import Call
 from ._common import named_url
 from ._crud import Crud, UniqueRule, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, delete_roles, object_roles_summary
 from ._unified import ACTIVE, JOB_KINDS
 

@@ -9,7 +9,7 @@ from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, created, get_object, list_reply, named_url, stamp, summary_of
 from ._crud import Crud, UniqueRule, register_crud, schema_defaults
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, delete_roles, object_roles_summary
 from ._registry import handles
 from ._vars import check_vars_text

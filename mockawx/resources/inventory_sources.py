@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from ..errors import BadRequest, MethodNotAllowed, field_error
-from ..execution.lifecycle import create_job, start_later
+from ..execution.lifecycle import ACTIVE, FINISH_HOOKS, STATUS_HOOKS, create_job, set_status, start_later
 from ..execution.spawn import JOB_BUILDERS
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._unified import FAILED, current_job, job_summary, last_job
 from ._vars import check_vars_text
@@ -89,8 +90,9 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     }
     last = last_job(store, "inventory_sources", pk)
     if last is not None:
-        summary["last_job"] = job_summary(last, ("id", "name", "description", "finished", "status", "failed"))
-        summary["last_update"] = job_summary(last, ("id", "name", "description", "status", "failed"))
+        # Inventory updates add their license_error to the unified job summary.
+        summary["last_job"] = {**job_summary(last, ("id", "name", "description", "finished", "status", "failed")), "license_error": False}
+        summary["last_update"] = {**job_summary(last, ("id", "name", "description", "status", "failed")), "license_error": False}
     current = current_job(store, "inventory_sources", pk)
     if current is not None:
         summary["current_update"] = job_summary(current, ("id", "name", "description", "status", "failed"))
@@ -164,7 +166,7 @@ register_crud(CRUD, "api_inventory_sources")
 # -- inventory updates ------------------------------------------------------------------------
 
 def update_fields(runtime: t.Any, source: Record, launch_type: str = "manual") -> dict[str, t.Any]:
-    """The fields of a new update of ``source``; SCM sources first sync their project."""
+    """The fields of a new update of ``source`` (an SCM source's project sync is started when it is pending)."""
     store = runtime.store
     inventory = store.get("inventories", source.get("inventory")) or {}
     fields: dict[str, t.Any] = {
@@ -179,14 +181,36 @@ def update_fields(runtime: t.Any, source: Record, launch_type: str = "manual") -
         "source_project_update": None,
         **{f: source.get(f) for f in SOURCE_FIELDS},
     }
-    project = store.get("projects", source.get("source_project"))
-    if source.get("source") == "scm" and project is not None:
-        from .projects import update_fields as project_update_fields
-
-        sync = create_job(runtime, "project_updates", project_update_fields(project, "sync"), None)
-        start_later(runtime, "project_updates", sync, {"unified_job_template": project["id"], "name": project["name"]})
-        fields["source_project_update"] = sync["id"]
     return fields
+
+
+def _sync_source_project(runtime: t.Any, kind: str, job: Record, old: str) -> None:
+    """An SCM inventory update, once pending, first syncs its source project (created after the update, as AWX does)."""
+    if kind != "inventory_updates" or old != "new" or job["status"] != "pending" or job.get("source") != "scm":
+        return
+    store = runtime.store
+    project = store.get("projects", job.get("source_project"))
+    if project is None or job.get("source_project_update") is not None:
+        return
+    from .projects import update_fields as project_update_fields
+
+    sync = create_job(runtime, "project_updates", project_update_fields(project, "sync"), None)
+    store.update("inventory_updates", job["id"], {"source_project_update": sync["id"]})
+    start_later(runtime, "project_updates", sync, {"unified_job_template": project["id"], "name": project["name"]})
+
+
+def _sync_finished(runtime: t.Any, kind: str, job: Record) -> None:
+    """A failed source project sync fails the inventory update waiting for it."""
+    if kind != "project_updates" or job.get("launch_type") != "sync" or job["status"] not in FAILED:
+        return
+    reason = json.dumps({"job_type": "project_update", "job_name": job["name"], "job_id": str(job["id"])})
+    for update in runtime.store.all("inventory_updates"):
+        if update.get("source_project_update") == job["id"] and update["status"] in ACTIVE:
+            set_status(runtime, "inventory_updates", update, "error", f"Previous Task Failed: {reason}")
+
+
+STATUS_HOOKS.append(_sync_source_project)
+FINISH_HOOKS.append(_sync_finished)
 
 
 def launch_inventory_update(call: Call, source: Record) -> Record:

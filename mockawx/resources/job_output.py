@@ -10,7 +10,7 @@ from ..clock import format_time
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import get_object, list_reply
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 
 __all__ = ["host_results", "host_status_counts", "playbook_counts", "job_events"]

@@ -6,14 +6,14 @@ import json
 import typing as t
 
 from ..errors import BadRequest, Conflict
-from ..execution.lifecycle import ACTIVE, create_job, start_later
+from ..execution.lifecycle import ACTIVE, FINISH_HOOKS, create_job, start_later
 from ..execution.spawn import JOB_BUILDERS, MISSING_RESOURCE
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ._members import association
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, delete_roles, object_roles_summary
 from ._registry import handles
 from ._unified import FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
@@ -88,6 +88,7 @@ def _summary(call: Call, record: Record) -> dict[str, t.Any]:
     last = last_job(store, "job_templates", pk)
     if last is not None:
         summary["last_job"] = job_summary(last, ("id", "name", "description", "finished", "status", "failed"))
+        summary["last_update"] = job_summary(last, ("id", "name", "description", "status", "failed"))
     current = current_job(store, "job_templates", pk)
     if current is not None:
         summary["current_job"] = job_summary(current, ("id", "name", "description", "status", "failed"))
@@ -114,7 +115,8 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     body.update({f: record.get(f) for f in FIELDS})
     body.update({
         "last_job_run": format_time(last["finished"]) if last else None,
-        "last_job_failed": bool(last and last["status"] in FAILED),
+        # AWX stores the flag when a job finishes: it outlives the job's deletion.
+        "last_job_failed": bool(last["status"] in FAILED) if last else bool(record.get("_last_job_failed")),
         "next_job_run": None,
         "status": template_status(store, "job_templates", record),
         "execution_environment": record.get("execution_environment"),
@@ -138,6 +140,16 @@ MODEL = register(Model(
     default_order=("name",),
     computed={"status": lambda store, r: template_status(store, "job_templates", r)},
 ))
+
+
+def _job_finished(runtime: t.Any, kind: str, job: Record) -> None:
+    """Remember whether the template's last job failed (shown after that job is deleted)."""
+    template = runtime.store.get("job_templates", job.get("job_template")) if kind == "jobs" else None
+    if template is not None:
+        runtime.store.update("job_templates", template["id"], {"_last_job_failed": job["status"] in FAILED})
+
+
+FINISH_HOOKS.append(_job_finished)
 
 
 def _validate(call: Call, values: dict[str, t.Any], existing: Record | None) -> None:

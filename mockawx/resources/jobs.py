@@ -10,7 +10,7 @@ from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of
 from ._jobs import launched_by, status_fields, template_url, unified_job_template_summary
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 
 __all__ = [

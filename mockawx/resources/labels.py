@@ -10,7 +10,7 @@ from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import base, created, get_object, list_reply, named_url, stamp, summary_of
 from ._crud import Crud, UniqueRule, apply_write, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handle
 from .access import allowed
 

@@ -26,7 +26,7 @@ from ..web.call import Call, Reply
 from ._common import base, created, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ._members import association
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._unified import find_unified_job
 from .activity_stream import record_activity, record_association

@@ -9,7 +9,7 @@ from ..web.call import Call
 from ._common import base, get_object, list_reply, named_url
 from ._crud import Crud, UniqueRule, register_crud
 from ._members import register_membership
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, object_roles_summary
 from ._registry import handles
 

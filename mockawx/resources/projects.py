@@ -7,13 +7,14 @@ import re
 import typing as t
 
 from ..errors import MethodNotAllowed, field_error
-from ..execution.lifecycle import FINISH_HOOKS, create_job, start_later
+from ..execution.lifecycle import ACTIVE, FINISH_HOOKS, create_job, set_status, start_later
+from ..execution.scheduler import Scheduler, action
 from ..execution.spawn import JOB_BUILDERS
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ._common import get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, delete_roles, object_roles_summary
 from ._registry import handles
 from ._unified import FAILED, current_job, job_summary
@@ -62,7 +63,10 @@ def project_status(store: Store, project: Record) -> str:
     if current is not None:
         return "running" if current["status"] == "running" else "pending"
     last = last_update(store, project["id"])
-    return last["status"] if last else "never updated"
+    if last is not None:
+        return str(last["status"])
+    # A project loaded with a known state (a seed's preloaded project) shows it until it is first updated.
+    return str(project.get("status") or "never updated")
 
 
 def _folders(store: Store) -> list[str]:
@@ -256,11 +260,53 @@ def update_fields(project: Record, launch_type: str = "manual") -> dict[str, t.A
 
 
 def launch_update(call: Call, project: Record, launch_type: str = "manual") -> Record:
-    """Create and start an update of ``project``."""
+    """Create and start an update of ``project``; it waits while another update of the project is active."""
+    runtime = call.runtime
     user_id = call.user["id"] if call.user and launch_type != "sync" else None
-    update = create_job(call.runtime, "project_updates", update_fields(project, launch_type), user_id)
-    start_later(call.runtime, "project_updates", update, {"unified_job_template": project["id"], "name": project["name"]})
+    blocking = _active_check_update(call.store, project["id"])
+    update = create_job(runtime, "project_updates", update_fields(project, launch_type), user_id)
+    if blocking is not None and update.get("job_type") == "check":
+        # Pending at once; the task manager says what it waits for when it next looks (the launch answer has no reason).
+        set_status(runtime, "project_updates", update, "pending")
+        call.store.update("project_updates", update["id"], {"_blocked_by": blocking["id"]})
+        Scheduler(runtime).schedule(runtime.settings.job_start_delay, "project_update_blocked", update["id"])
+    else:
+        _start(runtime, update)
     return call.store.get("project_updates", update["id"]) or update
+
+
+def _active_check_update(store: Store, project_id: int) -> Record | None:
+    active = [j for j in check_updates(store, project_id) if j.get("status") in ACTIVE]
+    return min(active, key=lambda j: j["id"]) if active else None
+
+
+def _start(runtime: t.Any, update: Record) -> None:
+    start_later(runtime, "project_updates", update, {"unified_job_template": update.get("project"), "name": update["name"]})
+
+
+@action("project_update_blocked")
+def _explain_block(runtime: t.Any, update_id: int) -> None:
+    update = runtime.store.get("project_updates", update_id)
+    if update is not None and update["status"] == "pending" and update.get("_blocked_by") is not None:
+        runtime.store.update("project_updates", update_id, {"job_explanation": f"waiting for projectupdate-{update['_blocked_by']} to finish"})
+
+
+def _unblock(runtime: t.Any, kind: str, job: Record) -> None:
+    """When a project update ends, the first update that waited for it starts; the others wait for that one."""
+    if kind != "project_updates":
+        return
+    store = runtime.store
+    waiting = sorted((j for j in store.all("project_updates") if j.get("_blocked_by") == job["id"] and j["status"] == "pending"),
+                     key=lambda j: j["id"])
+    if not waiting:
+        return
+    first, rest = waiting[0], waiting[1:]
+    _start(runtime, store.update("project_updates", first["id"], {"_blocked_by": None}))
+    for other in rest:
+        store.update("project_updates", other["id"], {"_blocked_by": first["id"], "job_explanation": f"waiting for projectupdate-{first['id']} to finish"})
+
+
+FINISH_HOOKS.append(_unblock)
 
 
 def _update_related(job: Record) -> dict[str, t.Any]:

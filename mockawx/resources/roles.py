@@ -12,7 +12,7 @@ from ..web.call import Call, Reply
 from ..web.listing import filter_records, order_records, paginate
 from ._common import get_object, list_reply
 from ._members import KIND_OF_TYPE, association, grant, revoke
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._roles import DISPLAY_NAMES
 

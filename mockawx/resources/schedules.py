@@ -18,7 +18,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, created, get_object, list_reply, summary_of
 from ._crud import schema_defaults
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from .scheduled import arm
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template

@@ -8,7 +8,7 @@ from ..access import CHANGE, READ
 from ..errors import BadRequest, NotFound, PermissionDenied
 from ..store import Record
 from ..web.call import Call, Reply
-from ._model import MODELS
+from ..model import MODELS
 from ._registry import handle
 
 __all__ = [

@@ -8,7 +8,7 @@ from ..clock import format_time
 from ..store import Record, Store
 from ..web.call import Call
 from ._crud import Crud, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._unified import FAILED, current_job, job_summary, last_job
 
 __all__ = ["MODEL", "next_schedule", "system_template_status"]

@@ -10,7 +10,7 @@ from ..web.call import Call, Reply
 from ._common import base, get_object, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ._members import association
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._roles import create_roles, delete_roles, object_roles_summary
 from .roles import role_page, attach_role_to_team, ordered, team_roles

@@ -11,7 +11,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import get_object, list_reply, stamp, summary_of, user_summary
 from ._crud import Crud, apply_write, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from .applications import CENSORED
 

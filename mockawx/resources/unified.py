@@ -7,7 +7,7 @@ import typing as t
 from ..store import Record, Store
 from ..web.call import Call
 from ..web.listing import filter_records, order_records, paginate
-from ._model import MODELS, Model
+from ..model import MODELS, Model
 from ._registry import handles
 from ._unified import FAILED, JOB_KINDS, last_job, template_status
 
@@ -103,6 +103,11 @@ def _page(call: Call, model: Model, records: list[Record]) -> dict[str, t.Any]:
     selected = order_records(call.store, model, filter_records(call.store, model, records, call.query), call.query)
     page = paginate(call.full_path, call.query, selected)
     page["results"] = [_serialize(call, record, False) for record in page["results"]]
+    if model is UJT_MODEL:
+        for item in page["results"]:
+            # In this list an inventory source has no credentials link (its own list has one).
+            if item.get("type") == "inventory_source":
+                item["related"].pop("credentials", None)
     return page
 
 

@@ -12,7 +12,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, created, get_object, named_url, stamp
 from ._crud import Crud, UniqueRule, apply_write, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handle
 
 __all__ = ["create_user", "MODEL"]

@@ -11,7 +11,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of, user_summary
 from ._jobs import launched_by, status_fields, unified_job_template_summary
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 
 __all__ = ["serialize"]

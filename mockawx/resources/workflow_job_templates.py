@@ -9,7 +9,7 @@ from ..store import Record
 from ..web.call import Call
 from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
-from ._model import Model, register
+from ..model import Model, register
 from ._roles import create_roles, object_roles_summary
 from ._registry import handles
 from ._unified import ACTIVE, current_job, jobs_of_template, job_summary, last_job, template_status

@@ -13,7 +13,7 @@ from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of
 from .inventories import inventory_summary
 from ._jobs import job_node_summary, launched_by, status_fields, template_url, unified_job_template_summary
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from .workflow_job_templates import CHAR_PROMPTS
 

@@ -10,7 +10,7 @@ from ..spec import validate_body
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, created, get_object, list_reply, named_url, summary_of
-from ._model import Model, register
+from ..model import Model, register
 from ._registry import handles
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template
 from .workflow_job_templates import INVENTORY_SUMMARY

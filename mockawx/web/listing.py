@@ -10,10 +10,9 @@ import urllib.parse
 from werkzeug.datastructures import MultiDict
 
 from ..errors import BadRequest, NotFound, PermissionDenied
+from ..model import MODELS, Model
 from ..store import Record, Store
 
-if t.TYPE_CHECKING:
-    from ..resources._model import Model
 
 __all__ = ["filter_records", "order_records", "paginate", "RESERVED", "DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE"]
 
@@ -113,8 +112,6 @@ def _predicate(store: Store, model: Model, path: str, raw: str) -> Predicate:
 
 
 def _check_path(model: Model, parts: list[str]) -> None:
-    from ..resources._model import MODELS
-
     current: Model | None = model
     seen: set[str] = set()
     for part in parts:
@@ -133,8 +130,6 @@ def _check_path(model: Model, parts: list[str]) -> None:
 
 def _values(store: Store, model: Model, record: Record, parts: list[str]) -> list[t.Any]:
     """The values a field path reaches from ``record`` (several across many-to-many)."""
-    from ..resources._model import MODELS
-
     values: list[t.Any] = [record]
     current: Model | None = model
     for index, part in enumerate(parts):

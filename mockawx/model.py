@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import typing as t
 
-from ..store import Record, Store
+from .store import Record, Store
 
 if t.TYPE_CHECKING:
-    from ..web.call import Call
+    from .web.call import Call
 
 __all__ = ["Model", "MODELS", "register", "Serializer"]
 
