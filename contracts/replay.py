@@ -8,7 +8,6 @@ the last selected one is replayed; only the selected ones are reported. Volatile
 from __future__ import annotations
 
 import argparse
-import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -25,7 +24,10 @@ import yaml
 import mockawx
 
 from . import volatile
-from .volatile import IdMap, match_text
+from .replay_jobs import SpawnedJobs
+from .replay_compare import NODE_LISTS, Comparison
+from .replay_setup import ADMIN_PASSWORD, basic, before_file, prepare
+from .volatile import IdMap
 
 __all__ = [
     "Comparison",
@@ -39,7 +41,6 @@ __all__ = [
     "replay_folder",
 ]
 
-ADMIN_PASSWORD = "password"
 KNOWN_DIFFERENCES = pathlib.Path(__file__).with_name("known_differences.yaml")
 RECEIVER_PATH = re.compile(r"/(github|gitlab|bitbucket_dc)/$")
 PATH_ID = re.compile(r"/api/v2/([a-z_0-9]+)/(\d+)(?=/)")
@@ -132,168 +133,12 @@ def _latest_time(value: t.Any, key: str | None) -> dt.datetime | None:
     return max(present) if present else None
 
 
-NODE_LISTS = frozenset({"success_nodes", "failure_nodes", "always_nodes"})
-COMPARED_HEADERS = ("Content-Type", "Allow", "Location", "X-API-Product-Name")
-
-
-class Comparison:
-    """Strict comparison of one recorded response with the mock's, collecting readable differences."""
-
-    def __init__(self, ids: IdMap, secrets: dict[str, str], tokens: dict[int, str]) -> None:
-        self.ids = ids
-        self.secrets = secrets
-        self.tokens = tokens
-        self.diffs: list[str] = []
-
-    def response(self, expected: dict[str, t.Any], status: int, headers: dict[str, str], body: t.Any, space: str | None, shape_only: bool) -> None:
-        """Status exact; the compared headers; the body (HTML bodies: content type and status only)."""
-        if status != expected["status"]:
-            self.diffs.append(f"status: expected {expected['status']}, got {status}; body {_short(body, 300)}")
-            return
-        recorded = {name.lower(): value for name, value in expected["headers"].items()}
-        html = "html" in recorded.get("content-type", "")
-        # HTML answers (error pages, redirects): status, content type and Location only.
-        for name in ("Content-Type", "Location") if html else COMPARED_HEADERS:
-            want, got = recorded.get(name.lower()), headers.get(name.lower())
-            same = want == got if want is None or got is None or name != "Location" else match_text(self.ids, want, got)
-            if not same:
-                self.diffs.append(f"header {name}: expected {want!r}, got {got!r}")
-        if html:
-            return
-        if shape_only:
-            self.shape(expected["body"], body, "$")
-        else:
-            self.value(expected["body"], body, "$", None, space)
-
-    def value(self, expected: t.Any, actual: t.Any, path: str, key: str | None, space: str | None) -> None:
-        """Compare one value; ``key`` selects volatile rules, ``space`` says an int is an id of that kind."""
-        rule = volatile.shape_rule(key)
-        if rule is not None and expected not in (None, "") and not isinstance(expected, (dict, list)):
-            if not rule[1](actual):
-                self.diffs.append(f"{path}: expected {rule[0]}, got {_short(actual)}")
-        elif key in volatile.SECRET_KEYS and isinstance(expected, str) and expected:
-            self.secret(expected, actual, path, key)
-        elif isinstance(expected, dict):
-            self.object(expected, actual, path, key, space)
-        elif isinstance(expected, list):
-            self.sequence(expected, actual, path, key, space)
-        elif isinstance(expected, str):
-            if not match_text(self.ids, expected, actual, space):
-                self.diffs.append(f"{path}: expected {_short(expected)}, got {_short(actual)}")
-        elif isinstance(expected, int) and not isinstance(expected, bool) and space and _is_int(actual):
-            if not self.ids.check(space, expected, actual):
-                self.diffs.append(f"{path}: id {expected} ({space}) maps to {self.ids.to_mock(space, expected)}, got {actual}")
-        elif expected != actual or type(expected) is not type(actual):
-            self.diffs.append(f"{path}: expected {_short(expected)}, got {_short(actual)}")
-
-    def object(self, expected: dict[str, t.Any], actual: t.Any, path: str, key: str | None, space: str | None) -> None:
-        """Same keys, each value compared; the object's id space comes from its type, url or the key holding it."""
-        if not isinstance(actual, dict):
-            self.diffs.append(f"{path}: expected an object, got {_short(actual)}")
-            return
-        missing = [k for k in expected if k not in actual]
-        extra = [k for k in actual if k not in expected]
-        if missing:
-            self.diffs.append(f"{path}: missing keys {missing}")
-        if extra:
-            self.diffs.append(f"{path}: unexpected keys {extra}")
-        own = _object_space(expected, key, space)
-        node_space = "workflow_job_nodes" if expected.get("type") == "workflow_job_node" else "workflow_job_template_nodes"
-        for name, item in expected.items():
-            if name not in actual:
-                continue
-            if name == "id":
-                child = own or f"?{key}"
-            elif name in NODE_LISTS:
-                child = node_space
-            elif name == "results":
-                child = own
-            else:
-                child = volatile.kind_of_key(name)
-            self.value(item, actual[name], f"{path}.{name}", name, child)
-        if expected.get("type") == "o_auth2_access_token" and isinstance(actual.get("token"), str) and _is_int(expected.get("id")):
-            self.tokens[expected["id"]] = actual["token"]
-
-    def sequence(self, expected: list[t.Any], actual: t.Any, path: str, key: str | None, space: str | None) -> None:
-        """Same length and order (documented unordered lists: same elements)."""
-        if not isinstance(actual, list):
-            self.diffs.append(f"{path}: expected a list, got {_short(actual)}")
-            return
-        if key in volatile.UNORDERED_KEYS:
-            if sorted(map(json.dumps, expected)) != sorted(map(json.dumps, actual)):
-                self.diffs.append(f"{path}: expected the elements {_short(expected)}, got {_short(actual)}")
-            return
-        if len(expected) != len(actual):
-            self.diffs.append(f"{path}: expected {len(expected)} items, got {len(actual)}")
-        for index, (want, got) in enumerate(zip(expected, actual)):
-            self.value(want, got, f"{path}[{index}]", key, space)
-
-    def secret(self, expected: str, actual: t.Any, path: str, key: str) -> None:
-        """Redacted secrets: any non-empty string; webhook keys: consistent with the recorded key's mock value."""
-        if expected == "************" or not (volatile.REDACTED.match(expected) or key == "webhook_key"):
-            if expected != actual:
-                self.diffs.append(f"{path}: expected {_short(expected)}, got {_short(actual)}")
-            return
-        if not isinstance(actual, str) or not actual or actual == "************":
-            self.diffs.append(f"{path}: expected a secret value, got {_short(actual)}")
-        elif key == "webhook_key":
-            if self.secrets.setdefault(expected, actual) != actual:
-                self.diffs.append(f"{path}: expected the mock's key for the recorded key (same key as before), got another")
-
-    def shape(self, expected: t.Any, actual: t.Any, path: str) -> None:
-        """Structure only (lists of objects from other recordings): same keys, same JSON types."""
-        if expected is None or actual is None:
-            return
-        if isinstance(expected, dict) and isinstance(actual, dict):
-            if set(expected) != set(actual):
-                self.diffs.append(f"{path}: keys differ: missing {sorted(set(expected) - set(actual))}, unexpected {sorted(set(actual) - set(expected))}")
-            for name in set(expected) & set(actual):
-                self.shape(expected[name], actual[name], f"{path}.{name}")
-        elif isinstance(expected, list) and isinstance(actual, list):
-            for index, item in enumerate(actual):
-                if expected and not any(_same_shape(option, item) for option in expected):
-                    self.diffs.append(f"{path}[{index}]: matches the shape of no recorded item: {_short(item)}")
-        elif _json_kind(expected) != _json_kind(actual):
-            self.diffs.append(f"{path}: expected a {_json_kind(expected)}, got {_short(actual)}")
-
-
-def _same_shape(expected: t.Any, actual: t.Any) -> bool:
-    probe = Comparison(IdMap(), {}, {})
-    probe.shape(expected, actual, "$")
-    return not probe.diffs
-
-
-def _json_kind(value: t.Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), "null")
-
-
-def _object_space(expected: dict[str, t.Any], key: str | None, inherited: str | None) -> str | None:
-    if isinstance(expected.get("type"), str) and _is_int(expected.get("id")):
-        return volatile.kind_of_type(expected["type"])
-    url = volatile.ID_IN_TEXT.match(expected.get("url") or "") if isinstance(expected.get("url"), str) else None
-    if url and url.group("collection"):
-        return volatile.id_space(url.group("collection"))
-    return volatile.kind_of_key(key) or inherited
-
-
-def _is_int(value: t.Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _short(value: t.Any, limit: int = 120) -> str:
-    text = json.dumps(value) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 class Replayer:
     """One fresh mock and the state that maps a recording onto it (ids, secrets, cookies, passwords, tokens)."""
 
-    def __init__(self, folder: str, seed: str = "empty") -> None:
+    def __init__(self, folder: str, seed: str = "empty", records: t.Iterable[Record] = ()) -> None:
         self.folder = folder
+        self.spawned = SpawnedJobs(records)
         self.app = mockawx.create_app(seed=seed, strict=False, admin_password=ADMIN_PASSWORD)
         self.client = httpx.Client(transport=httpx.WSGITransport(app=self.app), base_url="http://testserver", follow_redirects=False)
         self.ids = IdMap()
@@ -302,7 +147,7 @@ class Replayer:
         self.passwords: dict[str, str] = {"admin": ADMIN_PASSWORD}
         self.tokens: dict[int, str] = {}
         self.deleted_tokens: list[int] = []
-        PRECONDITIONS.get(folder, lambda replayer: None)(self)
+        prepare(self)
 
     def close(self) -> None:
         """Release the HTTP client."""
@@ -312,7 +157,10 @@ class Replayer:
         """Send one recorded request to the mock and compare the answer with the recorded one."""
         expected = record.data["response"]
         advance_clock_for(record, self.app.runtime.clock)
+        before_file(self, record.number)
         self.rebuild_unrecorded_nodes(record)
+        admin = {"Authorization": basic("admin", ADMIN_PASSWORD)}
+        self.spawned.resolve(record.data["request"]["path"], self.ids, self.client, admin, self.app.runtime.clock)
         errors_before = len(self.app.runtime.handler_errors)
         method, path, headers, content = self.build_request(record)
         response = self.client.request(method, path, headers=headers, content=content)
@@ -338,7 +186,7 @@ class Replayer:
         if request["method"] != "GET" or owner is None or response["status"] != 200:
             return
         nodes, ujts = self.ids.forward.get("workflow_job_template_nodes", {}), self.ids.forward.get("unified_job_templates", {})
-        auth = {"Authorization": _basic("admin", ADMIN_PASSWORD)}
+        auth = {"Authorization": basic("admin", ADMIN_PASSWORD)}
         template = self.ids.to_mock("unified_job_templates", int(owner.group(1)))
         created: set[int] = set()
         for node in response["body"]["results"]:
@@ -395,12 +243,12 @@ class Replayer:
 
     def _authorization(self, record: Record, value: str) -> str:
         if value == "Basic <redacted: admin user>":
-            return _basic("admin", ADMIN_PASSWORD)
+            return basic("admin", ADMIN_PASSWORD)
         if value == "Basic <redacted: wrong password>":
-            return _basic("admin", ADMIN_PASSWORD + "-wrong")
+            return basic("admin", ADMIN_PASSWORD + "-wrong")
         user = USER_AUTH.match(value)
         if user:
-            return _basic(user.group(1), self.passwords.get(user.group(1), "unknown-password"))
+            return basic(user.group(1), self.passwords.get(user.group(1), "unknown-password"))
         if value.startswith("Bearer "):
             return "Bearer " + self.bearer_for(record)
         return value
@@ -435,13 +283,11 @@ class Replayer:
         route = PATH_ID.sub(lambda m: f"/api/v2/{m.group(1)}/{self.ids.to_mock(volatile.id_space(m.group(1)), int(m.group(2)))}", route)
         if not sep:
             return route
-        collection = _path_collection(route)
-        model = re.search(r"content_type__model=([a-z_]+)", query)
+        kinds = volatile.query_kinds(route, query)
 
         def one(match: re.Match[str]) -> str:
-            key = match.group(2)
-            kind = _query_kind(key, collection, model.group(1) if model else None)
-            value = int(match.group(3))
+            key, value = match.group(2), int(match.group(3))
+            kind = kinds(key)
             return f"{match.group(1)}{key}={self.ids.to_mock(kind, value) if kind else value}"
 
         return f"{route}?{QUERY_INT.sub(one, query)}"
@@ -479,23 +325,6 @@ class Replayer:
             self.deleted_tokens.append(int(deleted.group(1)))
 
 
-def _precondition_default_org(replayer: Replayer) -> None:
-    """golden-supporting ran on a used AWX: organization 1 "Default" existed before the recording."""
-    response = replayer.client.post(
-        "/api/v2/organizations/", json={"name": "Default", "description": "Default organization"},
-        headers={"Authorization": _basic("admin", ADMIN_PASSWORD)},
-    )
-    if response.status_code == 201:
-        replayer.ids.check("organizations", 1, response.json()["id"])
-
-
-PRECONDITIONS: dict[str, t.Callable[[Replayer], None]] = {"golden-supporting": _precondition_default_org}
-
-
-def _basic(username: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
-
-
 def _parse_body(response: httpx.Response) -> t.Any:
     if "json" in response.headers.get("content-type", ""):
         try:
@@ -505,35 +334,15 @@ def _parse_body(response: httpx.Response) -> t.Any:
     return response.text
 
 
-def _path_collection(route: str) -> str | None:
-    parts = [part for part in route.split("/") if part]
-    for part in reversed(parts):
-        if not part.isdigit() and part not in ("api", "v2"):
-            return part
-    return None
-
-
 def _collection(record: Record) -> str | None:
-    collection = _path_collection(record.data["request"]["path"].partition("?")[0])
+    collection = volatile.path_collection(record.data["request"]["path"].partition("?")[0])
     return volatile.id_space(collection) if collection else None
-
-
-def _query_kind(key: str, collection: str | None, model: str | None) -> str | None:
-    if key == "id":
-        return volatile.id_space(collection) if collection else None
-    if key == "object_id":
-        return volatile.kind_of_type(model) if model else None
-    for part in reversed(key.split("__")):
-        kind = volatile.kind_of_key(part)
-        if kind:
-            return kind
-    return None
 
 
 def replay_folder(directory: str | pathlib.Path, until: int | None = None) -> list[FileResult]:
     """Replay a folder in order against one fresh mock; delivery files are not requests and are left out."""
     records = [record for record in load_folder(directory) if not record.is_delivery]
-    replayer = Replayer(pathlib.Path(directory).name)
+    replayer = Replayer(pathlib.Path(directory).name, records=records)
     try:
         return [replayer.replay(record) for record in records if until is None or int(record.number) <= until]
     finally:

@@ -57,3 +57,31 @@ def test_known_differences_name_recorded_requests() -> None:
     for folder, numbers in KNOWN.items():
         requests = {record.number for record in load_folder(SHARED / folder) if not record.is_delivery}
         assert not set(numbers) - requests, f"{folder}: listed but not a recorded request: {sorted(set(numbers) - requests)}"
+
+
+def test_ids_inside_text_go_through_the_map() -> None:
+    """Query-string ids (object_id with its model), local_path folders and job ids in explanations are mapped."""
+    from contracts.volatile import IdMap, match_keyed_text, match_text
+
+    ids = IdMap()
+    assert match_text(ids, "/api/v2/roles/?content_type__model=organization&object_id=1026&page=2", "/api/v2/roles/?content_type__model=organization&object_id=2&page=2")
+    assert not match_text(ids, "/api/v2/roles/?content_type__model=organization&object_id=1026&page=2", "/api/v2/roles/?content_type__model=organization&object_id=3&page=2")
+    assert not match_text(ids, "/api/v2/roles/?object_id=7&page=2", "/api/v2/roles/?object_id=7&page=3")
+    assert match_keyed_text(ids, "local_path", "_3343__sup_gu20_git", "_7__sup_gu20_git") is True
+    assert match_keyed_text(ids, "local_path", "_3343__sup_gu20_git", "_8__sup_gu20_git") is False
+    assert match_keyed_text(ids, "local_path", "sup-gu20-manual", "sup-gu20-manual") is None
+    assert match_text(ids, "waiting for projectupdate-1729 to finish", "waiting for projectupdate-4 to finish")
+    assert match_text(ids, 'Previous Task Failed: {"job_id": "1732"}', 'Previous Task Failed: {"job_id": "5"}')
+    assert not match_text(ids, 'Previous Task Failed: {"job_id": "1732"}', 'Previous Task Failed: {"job_id": "4"}')
+
+
+def test_token_values_are_learned_from_create_responses_only() -> None:
+    """A list's censored ``************`` never replaces the token value learned from the create response."""
+    from contracts.replay_compare import Comparison
+    from contracts.volatile import IdMap
+
+    tokens: dict[int, str] = {}
+    comparison = Comparison(IdMap(), {}, tokens)
+    comparison.value({"id": 5, "type": "o_auth2_access_token", "token": "<redacted: token>"}, {"id": 1, "type": "o_auth2_access_token", "token": "abc"}, "$", None, None)
+    comparison.value({"id": 5, "type": "o_auth2_access_token", "token": "************"}, {"id": 1, "type": "o_auth2_access_token", "token": "************"}, "$", None, None)
+    assert tokens == {5: "abc"} and not comparison.diffs

@@ -12,6 +12,11 @@ import typing as t
 __all__ = [
     "ADVANCING_TIME_KEYS",
     "IdMap",
+    "KEYED_ID_TEXT",
+    "match_keyed_text",
+    "match_url_query",
+    "path_collection",
+    "query_kinds",
     "match_text",
     "FK_KINDS",
     "SECRET_KEYS",
@@ -86,7 +91,7 @@ UNORDERED_KEYS = frozenset({"related_search_fields"})
 
 # Responses listing objects from other recordings (databases that were not fresh): compared by shape only.
 SHAPE_ONLY: dict[str, frozenset[str]] = {
-    "golden-supporting": frozenset({"067", "084", "187", "253"}),
+    "golden-supporting": frozenset({"067", "084", "166", "187", "253"}),
 }
 
 
@@ -172,8 +177,13 @@ def kind_of_key(key: str | None) -> str | None:
 
 # ---- comparing ids through the map ----
 
-# An id inside text: a URL path segment after its collection, or the pk of a "does not exist" message.
-ID_IN_TEXT = re.compile(r'(?:/api/v2/(?P<collection>[a-z_0-9]+)/|pk ")(?P<id>\d+)(?=[/"])')
+# An id inside text: a URL path segment after its collection, the pk of a "does not exist" message, or the
+# unified job named in a "Previous Task Failed: {..., "job_id": "N"}" or "waiting for projectupdate-N to finish"
+# explanation, or the approval template of "The approval node NAME (N) has expired after ..." .
+ID_IN_TEXT = re.compile(
+    r'(?:/api/v2/(?P<collection>[a-z_0-9]+)/|pk "|(?P<job>"job_id": "|waiting for [a-z]+-)|(?P<template>The approval node .*? \())'
+    r'(?P<id>\d+)(?=[/" ]|\) has expired)'
+)
 
 
 class IdMap:
@@ -200,10 +210,77 @@ class IdMap:
         return True
 
 
+# Values that carry an id in a form of their own: an SCM project's folder under the projects root is
+# ``_<project id>__<slugified name>`` (``local_path`` of projects and project updates).
+KEYED_ID_TEXT: dict[str, tuple[re.Pattern[str], str]] = {
+    "local_path": (re.compile(r"^_(?P<id>\d+)__(?P<rest>.*)$"), "unified_job_templates"),
+}
+
+
+def match_keyed_text(ids: IdMap, key: str, expected: str, actual: t.Any) -> bool | None:
+    """Compare a value of ``KEYED_ID_TEXT`` through the id map; None when ``expected`` does not carry an id."""
+    pattern, space = KEYED_ID_TEXT[key]
+    want = pattern.match(expected)
+    if want is None:
+        return None
+    got = pattern.match(actual) if isinstance(actual, str) else None
+    if got is None or got.group("rest") != want.group("rest"):
+        return False
+    return ids.check(space, int(want.group("id")), int(got.group("id")))
+
+
+def path_collection(route: str) -> str | None:
+    """The last collection name in an API path (``/api/v2/roles/5/users/`` -> ``users``)."""
+    parts = [part for part in route.split("/") if part]
+    for part in reversed(parts):
+        if not part.isdigit() and part not in ("api", "v2"):
+            return part
+    return None
+
+
+def query_kinds(route: str, query: str) -> t.Callable[[str], str | None]:
+    """For a query string of ``route``: the id space of each integer parameter (``id``, ``object_id``, FKs)."""
+    collection = path_collection(route)
+    model = re.search(r"(?:^|&)content_type__model=([a-z_0-9]+)", query)
+
+    def kind(key: str) -> str | None:
+        if key == "id":
+            return id_space(collection) if collection else None
+        if key == "object_id":
+            return kind_of_type(model.group(1)) if model else None
+        for part in reversed(key.split("__")):
+            found = kind_of_key(part)
+            if found:
+                return found
+        return None
+
+    return kind
+
+
+def match_url_query(ids: IdMap, expected: str, actual: str) -> bool:
+    """Compare two query strings parameter by parameter, integer ids of known spaces through the map."""
+    route, _, want_query = expected.partition("?")
+    got_query = actual.partition("?")[2]
+    want = [item.partition("=") for item in want_query.split("&")]
+    got = [item.partition("=") for item in got_query.split("&")]
+    if [(k, s) for k, s, _ in want] != [(k, s) for k, s, _ in got]:
+        return False
+    kinds = query_kinds(route, want_query)
+    for (key, _, want_value), (_, _, got_value) in zip(want, got):
+        space = kinds(key) if want_value.isdigit() and got_value.isdigit() else None
+        if not (ids.check(space, int(want_value), int(got_value)) if space else want_value == got_value):
+            return False
+    return True
+
+
 def match_text(ids: IdMap, expected: str, actual: t.Any, key_space: str | None = None) -> bool:
     """Compare a string in which ids may appear (``/api/v2/workflow_jobs/6/``, ``Invalid pk "99"``) through the map."""
     if not isinstance(actual, str):
         return False
+    if expected.startswith("/api/") and "?" in expected:
+        if "?" not in actual or not match_url_query(ids, expected, actual):
+            return False
+        expected, actual = expected.partition("?")[0], actual.partition("?")[0]
     matches = list(ID_IN_TEXT.finditer(expected))
     if not matches:
         return expected == actual
@@ -215,7 +292,11 @@ def match_text(ids: IdMap, expected: str, actual: t.Any, key_space: str | None =
     if found is None:
         return False
     for match, actual_id in zip(matches, found.groups()):
-        space = id_space(match.group("collection")) if match.group("collection") else key_space
+        space = (
+            id_space(match.group("collection")) if match.group("collection")
+            else "unified_jobs" if match.group("job")
+            else "unified_job_templates" if match.group("template") else key_space
+        )
         recorded = int(match.group("id"))
         if not (ids.check(space, recorded, int(actual_id)) if space else recorded == int(actual_id)):
             return False

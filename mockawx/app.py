@@ -117,7 +117,7 @@ class MockAWX:
             if user is None and not operation.public:
                 raise NotAuthenticated()
         if request.method == "OPTIONS":
-            reply = Reply(200, options_body(runtime, operations, user))
+            reply = Reply(200, options_body(runtime, operations, user, params))
         elif method not in operations:
             raise MethodNotAllowed(request.method, allow)
         else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -193,7 +194,32 @@ def test_resource_schemas_follow_conventions(doc: dict) -> None:
         assert schema.get("additionalProperties", True) is not False, name
         assert set(schema.get("required", [])) <= set(schema["properties"]), name
         for field, prop in schema["properties"].items():
-            assert "x-awx-type" in prop and "x-filterable" in prop and "title" in prop, (name, field)
+            assert "x-awx-type" in prop and "title" in prop, (name, field)
+            # AWX leaves "filterable" out for some fields (e.g. most "type" fields): so does the document
+            assert isinstance(prop.get("x-filterable", False), bool), (name, field)
+            if "x-choices" in prop:
+                assert all(isinstance(pair, list) and len(pair) == 2 for pair in prop["x-choices"]), (name, field)
+                assert {json.dumps(v) for v, _ in prop["x-choices"]} <= {json.dumps(v) for v in prop["enum"]}, (name, field)
+
+
+def test_options_metadata_extensions(doc: dict) -> None:
+    schemas = doc["components"]["schemas"]
+    wfjt = schemas["WorkflowJobTemplateWrite"]["properties"]
+    assert wfjt["webhook_service"]["x-choices"] == [
+        ["", "---------"], ["github", "GitHub"], ["gitlab", "GitLab"], ["bitbucket_dc", "BitBucket DataCenter"]]
+    assert schemas["WorkflowJobTemplate"]["properties"]["type"]["x-choices"] == [
+        ["workflow_job_template", "Workflow Template"]]
+    node = schemas["WorkflowJobTemplateNodeWrite"]["properties"]
+    assert node["identifier"]["x-awx-default"] == "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+    assert node["verbosity"]["x-choices"][:2] == [[None, "---------"], [0, "0 (Normal)"]]
+    assert schemas["WorkflowJobTemplateNode"]["properties"]["forks"]["minimum"] == 0
+    assert "x-filterable" not in schemas["WorkflowJobTemplateNode"]["properties"]["type"]
+    assert schemas["OAuth2TokenWrite"]["properties"]["application"]["x-awx-create-only"] is True
+    edge = doc["paths"]["/api/v2/workflow_job_template_nodes/{id}/success_nodes/"]["post"]
+    assert edge["x-awx-sublist"] == "attach_or_create"
+    assert edge["x-awx-options-schema"] == "WorkflowJobTemplateNodeWrite"
+    attach_only = doc["paths"]["/api/v2/workflow_job_template_nodes/{id}/credentials/"]["post"]
+    assert "x-awx-options-schema" not in attach_only
 
 
 def test_wfjt_field_order_and_types(doc: dict) -> None:

@@ -106,7 +106,8 @@ MODEL = register(Model(
 
 @handles("api_workflow_approvals_list")
 def approvals(call: Call) -> dict[str, t.Any]:
-    return list_reply(call, "workflow_approvals", call.store.all("workflow_approvals"))
+    visible = [a for a in call.store.all("workflow_approvals") if call.access.can(call.user, "read", "workflow_approvals", a)]
+    return list_reply(call, "workflow_approvals", visible)
 
 
 @handles("api_workflow_approvals_read")

@@ -163,7 +163,8 @@ NODE_MODEL = register(Model(
 
 @handles("api_workflow_jobs_list")
 def workflow_jobs(call: Call) -> dict[str, t.Any]:
-    return list_reply(call, "workflow_jobs", call.store.all("workflow_jobs"))
+    visible = [j for j in call.store.all("workflow_jobs") if call.access.can(call.user, "read", "workflow_jobs", j)]
+    return list_reply(call, "workflow_jobs", visible)
 
 
 @handles("api_workflow_jobs_read")

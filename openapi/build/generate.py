@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 
 import yaml
 
@@ -154,16 +155,57 @@ def type_list(types: list[str]) -> str | list[str]:
     return types[0] if len(types) == 1 else types
 
 
+def _choice_labels() -> dict[str, dict[str, str]]:
+    """Field name -> JSON of a choice value -> AWX's display label (the most often recorded one)."""
+    seen: dict[str, dict[str, Counter]] = {}
+    for opt in OPTIONS.values():
+        for fields in opt.get("actions", {}).values():
+            for field, info in fields.items():
+                for value, label in info.get("choices", []):
+                    seen.setdefault(field, {}).setdefault(json.dumps(value), Counter())[label] += 1
+    return {f: {v: c.most_common(1)[0][0] for v, c in values.items()} for f, values in seen.items()}
+
+
+CHOICE_LABELS = _choice_labels()
+BLANK_LABEL = "---------"
+
+
+def choice_pairs(field: str, values: list) -> list[list]:
+    """AWX's [value, label] pairs for choices that were never recorded: blank and null first."""
+    labels = CHOICE_LABELS.get(field, {})
+    if field == "type":
+        labels = {json.dumps(m["type"]): title_case(m["verbose"]) for m in MODEL.values() if m["type"]}
+        labels.update(CHOICE_LABELS.get("type", {}))
+    # a blank or null choice is shown only where AWX showed one for this field (or never described it)
+    blanks = [v for v in (None, "") if v in values and (not labels or json.dumps(v) in labels)]
+    rest = [v for v in values if v not in (None, "")]
+    return [[v, BLANK_LABEL] for v in blanks] + [[v, labels.get(json.dumps(v), str(v))] for v in rest]
+
+
+# OPTIONS keys the renderer derives from standard schema keywords or x-awx-* extensions
+KNOWN_META = {"type", "required", "hidden", "label", "help_text", "min_length", "max_length", "min_value",
+              "max_value", "filterable", "default", "choices", "child", "write_only", "read_only"}
+
+
 def annotate(prop: dict, meta: dict) -> dict:
-    """Put AWX's OPTIONS metadata on a property (title, description, x-filterable, x-awx-type)."""
+    """Put AWX's OPTIONS metadata on a property (title, description, x-awx-type, x-filterable, x-choices, ...)."""
     out = {}
     if meta.get("label") is not None:
         out["title"] = meta["label"]
     if meta.get("help_text"):
         out["description"] = meta["help_text"]
     out.update(prop)
+    for key, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+        if key in meta and keyword not in out:
+            out[keyword] = meta[key]
     out["x-awx-type"] = meta.get("type", "field")
-    out["x-filterable"] = bool(meta.get("filterable", False))
+    if "filterable" in meta:
+        out["x-filterable"] = bool(meta["filterable"])
+    if meta.get("choices") is not None:
+        out["x-choices"] = [list(pair) for pair in meta["choices"]]
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_META}
+    if extra:
+        out["x-awx-options-extra"] = extra
     return out
 
 
@@ -220,6 +262,8 @@ def response_property(model: str, field: str, seen: set[str], writable: set[str]
         if field == "type" and MODEL[model]["type"]:
             values = [MODEL[model]["type"]]
         if values:
+            if "choices" not in meta:
+                meta["choices"] = choice_pairs(field, values + ([None] if nullable else []))
             if nullable and None not in values:
                 values.append(None)
             prop["enum"] = values
@@ -296,12 +340,21 @@ def write_property(model: str, field: str, meta: dict, resp_types: set[str], req
         prop["minimum"] = meta["min_value"]
     if "max_value" in meta:
         prop["maximum"] = meta["max_value"]
+    if meta.get("write_only"):
+        prop["writeOnly"] = True
     if has_default:
         if field == "identifier":
             prop["x-awx-default"] = default
         else:
             prop["default"] = default
     return annotate(prop, meta)
+
+
+def recorded_get_fields(model: str) -> set[str]:
+    """Every field a recorded OPTIONS GET describes for this model (empty when never recorded)."""
+    m = MODEL[model]
+    sources = polymorphic_options(model) if m["type"] is None else options_for_type(m["type"])
+    return {k for opt in sources for k in opt.get("actions", {}).get("GET", {})}
 
 
 def build_model(model: str, schemas: dict) -> None:
@@ -327,6 +380,10 @@ def build_model(model: str, schemas: dict) -> None:
                 head = [k for k in ("id", "type", "url", "related", "summary_fields", "created", "modified") if k in props]
                 order = head + [k for k in props if k not in head]
         props = {k: response_property(model, k, types.get(k, set()), writable) for k in order}
+        shown = recorded_get_fields(model)
+        for k in props if shown else ():
+            if k not in shown:
+                props[k]["x-awx-options-hidden"] = True  # served, but AWX's OPTIONS does not describe it
         schema: dict = {"type": "object"}
         if m["type"]:
             schema["x-awx-type"] = m["type"]
@@ -338,6 +395,11 @@ def build_model(model: str, schemas: dict) -> None:
     if wfields:
         resp_types = observed(model, ("detail", "list"))[1]
         props = {k: write_property(model, k, meta, resp_types.get(k, set()), k in wrequired) for k, meta in wfields}
+        put = next((o["actions"]["PUT"] for o in options_for_type(m["type"]) if "PUT" in o.get("actions", {})), None)
+        for k in props if put is not None else ():
+            if k not in put:
+                # serializer makes it read-only once the object exists (PUT's OPTIONS leaves it out)
+                props[k]["x-awx-create-only"] = True
         schema = {"type": "object", "properties": props}
         if wrequired:
             schema["required"] = wrequired
@@ -393,6 +455,7 @@ def launch_write(path: str, model: str) -> dict:
                                           "description": "Alias of inventory."},
                                          {"label": "Inventory id", "type": "id", "filterable": False})
         props["inventory_id"]["description"] = "Alias of inventory."
+        props["inventory_id"]["x-awx-options-hidden"] = True  # accepted, but AWX's OPTIONS does not list it
     return obj(props)
 
 
@@ -647,7 +710,8 @@ def build_paths(page_models: set[str]) -> dict:
         success = {"204": NO_CONTENT}
         if mode != "attach":
             success["201"] = ok(ref(create_model or child), "Created")
-        add(path, "post", {"requestBody": body(ref("AssociateRequest")), "x-awx-sublist": mode,
+        o = {"x-awx-options-schema": (create_model or child) + "Write"} if mode != "attach" else {}
+        add(path, "post", {"requestBody": body(ref("AssociateRequest")), "x-awx-sublist": mode, **o,
                            "responses": responses(success, [400, 401, 403])})
 
     def sub(path: str, child: str, mode: str | None = None, create_model: str | None = None) -> None:
@@ -974,6 +1038,26 @@ KNOWN_SEARCH = {
 }
 
 
+def options_overrides(path: str, get: dict | None, schemas: dict) -> dict:
+    """Labels and help texts a recorded view shows differently from its model (AWX swaps serializers)."""
+    fields = OPTIONS.get(path, {}).get("actions", {}).get("GET")
+    if not fields or get is None:
+        return {}
+    found = re.findall(r'schemas/(\w+)"', json.dumps(get["responses"].get("200", {})))
+    name = found[0][: -len("Page")] if found and found[0].endswith("Page") else (found[0] if found else None)
+    props = schemas.get(name, {}).get("properties", {})
+    out: dict = {}
+    for field, meta in fields.items():
+        prop = props.get(field)
+        if prop is None:
+            continue
+        diff = {key: meta.get(src) for key, src in (("title", "label"), ("description", "help_text"))
+                if prop.get(key) != meta.get(src)}
+        if diff:
+            out[field] = diff
+    return out
+
+
 # ---------------------------------------------------------------------------- document
 def build() -> dict:
     schemas: dict = {}
@@ -1011,6 +1095,12 @@ def build() -> dict:
                 get["x-awx-search-fields"] = sf
             if rsf:
                 get["x-awx-related-search-fields"] = rsf
+        post = item.get("post")
+        if post and post.get("x-awx-options-schema") not in (None, *schemas):
+            del post["x-awx-options-schema"]
+        overrides = options_overrides(path, get, schemas)
+        if overrides:
+            get["x-awx-options-overrides"] = overrides
         # reorder path item: extension first, then methods in HTTP order
         order = ["x-awx-view", "parameters", "get", "post", "put", "patch", "delete"]
         if "{id}" in path:

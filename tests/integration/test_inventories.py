@@ -125,3 +125,19 @@ def test_source_without_source_cannot_update(api: t.Any, inventory: dict[str, t.
     assert api.patch(f"{SOURCES}{source['id']}/", {"description": "patched"}).get_json()["description"] == "patched"
     assert api.delete(f"{SOURCES}{source['id']}/").status_code == 204
     assert api.get(f"{SOURCES}{source['id']}/").status_code == 404
+
+
+def test_failed_source_project_sync_fails_the_update(app: t.Any, api: t.Any, inventory: dict[str, t.Any], project: dict[str, t.Any]) -> None:
+    """The update is created before its project sync; a failed sync ends it in error with AWX's explanation."""
+    source = api.post(SOURCES, {"name": "src", "inventory": inventory["id"], "source": "scm", "source_project": project["id"]}).get_json()
+    api.post("/_mockawx/outcomes/", {"match": {"name": "git"}, "results": [{"status": "failed", "duration": 0}]})
+    update = api.post(f"{SOURCES}{source['id']}/update/", {}).get_json()["id"]
+    Scheduler(app.runtime).run_until_idle()
+    body = api.get(f"/api/v2/inventory_updates/{update}/").get_json()
+    sync = body["source_project_update"]
+    assert sync > update
+    assert body["status"] == "error"
+    assert body["job_explanation"] == f'Previous Task Failed: {{"job_type": "project_update", "job_name": "git", "job_id": "{sync}"}}'
+    assert api.get(f"/api/v2/project_updates/{sync}/").get_json()["status"] == "failed"
+    last = api.get(f"{SOURCES}{source['id']}/").get_json()["summary_fields"]["last_job"]
+    assert last["status"] == "error" and last["license_error"] is False

@@ -131,3 +131,16 @@ def test_delete_job_template(app: t.Any, api: t.Any, world: dict[str, int]) -> N
     assert api.delete(f"{JTS}{pk}/").status_code == 204
     assert api.get(f"{JTS}{pk}/").get_json() == {"detail": "No JobTemplate matches the given query."}
     assert api.get(f"/api/v2/jobs/{job}/").get_json()["job_template"] is None
+
+
+def test_last_job_failed_outlives_the_job(app: t.Any, api: t.Any, world: dict[str, int]) -> None:
+    """AWX stores last_job_failed when a job ends; deleting the job leaves it (status goes back to never updated)."""
+    pk = make(api, world).get_json()["id"]
+    api.post("/_mockawx/outcomes/", {"match": {"job_template": pk}, "results": [{"status": "error", "duration": 0}]})
+    job = api.post(f"{JTS}{pk}/launch/", {}).get_json()["id"]
+    Scheduler(app.runtime).run_until_idle()
+    summary = api.get(f"{JTS}{pk}/").get_json()["summary_fields"]
+    assert summary["last_update"] == {k: summary["last_job"][k] for k in ("id", "name", "description", "status", "failed")}
+    assert api.delete(f"/api/v2/jobs/{job}/").status_code == 204
+    body = api.get(f"{JTS}{pk}/").get_json()
+    assert (body["status"], body["last_job_failed"], body["last_job_run"]) == ("never updated", True, None)

@@ -146,3 +146,30 @@ def test_patch_and_delete_project(api: t.Any, org: dict[str, t.Any], folders: No
     assert moved.get_json()["local_path"] == "other"
     assert api.delete(f"{PROJECTS}{pk}/").status_code == 204
     assert api.get(f"{PROJECTS}{pk}/").get_json() == {"detail": "No Project matches the given query."}
+
+
+def test_second_update_waits_for_the_first(app: t.Any, api: t.Any, org: dict[str, t.Any]) -> None:
+    """AWX runs a project's updates one at a time; the launch answer has no reason, the task manager adds it."""
+    api.post("/_mockawx/outcomes/", {"match": {"name": "g"}, "results": [{"status": "successful", "duration": 100}]})
+    body = create(api, org, "g", **GIT).get_json()
+    first = body["summary_fields"]["current_update"]["id"]
+    launched = api.post(f"{PROJECTS}{body['id']}/update/", {}).get_json()
+    second = launched["id"]
+    assert launched["status"] == "pending" and launched["job_explanation"] == ""
+    app.runtime.clock.advance(1)
+    waiting = api.get(f"/api/v2/project_updates/{second}/").get_json()
+    assert waiting["status"] == "pending" and waiting["started"] is None
+    assert waiting["job_explanation"] == f"waiting for projectupdate-{first} to finish"
+    assert api.post(f"/api/v2/project_updates/{first}/cancel/", {}).status_code == 202
+    app.runtime.clock.advance(1)
+    assert api.get(f"/api/v2/project_updates/{second}/").get_json()["status"] == "running"
+
+
+def test_seeded_project_status_until_first_update(api: t.Any, org: dict[str, t.Any], app: t.Any) -> None:
+    """A project loaded with a status (a seed's preloaded project) shows it until it is updated."""
+    pk = create(api, org, "g", **GIT).get_json()["id"]
+    store = app.runtime.store
+    for update in list(store.all("project_updates")):
+        store.delete("project_updates", update["id"])
+    store.update("projects", pk, {"status": "successful"})
+    assert api.get(f"{PROJECTS}{pk}/").get_json()["status"] == "successful"
