@@ -10,7 +10,7 @@ from ..store import Record, Store
 from ..web.call import Call
 from ._common import summary_of
 
-__all__ = ["status_fields", "launched_by", "unified_job_template_summary", "job_node_summary", "ACTIVE_STATUSES"]
+__all__ = ["ACTIVE_STATUSES", "ancestor_summary", "job_node_summary", "launched_by", "source_summary", "status_fields", "unified_job_template_summary"]
 
 ACTIVE_STATUSES = ("new", "pending", "waiting", "running")
 UNIFIED_JOB_TYPE = {
@@ -107,3 +107,19 @@ def job_node_summary(call: Call, job: Record, job_type: str) -> dict[str, t.Any]
     if job_type == "workflow_approval":
         summary["timed_out"] = bool(job.get("timed_out"))
     return summary
+
+
+SOURCE_FIELDS = ("id", "name", "description", "status", "failed", "elapsed", "type", "canceled_on")
+
+
+def source_summary(call: Call, source: Record, *, with_type: bool = True) -> dict[str, t.Any]:
+    """``summary_fields.source_workflow_job`` of a spawned job (``canceled_on`` only when set)."""
+    values = {**(summary_of(call.store, "workflow_jobs", source["id"]) or {}), **status_fields(call, source), "type": "workflow_job"}
+    fields = SOURCE_FIELDS if with_type else tuple(f for f in SOURCE_FIELDS if f != "type")
+    return {k: values[k] for k in fields if k in values and (k != "canceled_on" or values[k] is not None)}
+
+
+def ancestor_summary(store: Store, job: Record) -> dict[str, t.Any]:
+    """``summary_fields.ancestor_job``: the outermost workflow job (detail views of spawned jobs)."""
+    root = root_job(store, job)
+    return {"id": root["id"], "name": root["name"], "type": "workflow_job", "url": f"/api/v2/workflow_jobs/{root['id']}/"}

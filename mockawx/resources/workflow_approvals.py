@@ -10,7 +10,7 @@ from ..execution.lifecycle import set_status
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of, user_summary
-from ._jobs import launched_by, status_fields, unified_job_template_summary
+from ._jobs import ancestor_summary, launched_by, source_summary, status_fields, unified_job_template_summary
 from ..model import Model, register
 from ._registry import handles
 
@@ -19,22 +19,26 @@ __all__ = ["serialize"]
 ALREADY_DECIDED = "This workflow step has already been approved or denied."
 
 
-def serialize(call: Call, approval: Record, detail: bool) -> dict[str, t.Any]:
-    store = call.store
+def _approval_related(store: t.Any, approval: Record, workflow_job: Record | None) -> dict[str, t.Any]:
     pk = approval["id"]
     template_id = approval.get("unified_job_template")
-    workflow_job = store.get("workflow_jobs", approval.get("_workflow_job"))
+    template_exists = bool(template_id and store.get("workflow_approval_templates", template_id))
     related: dict[str, t.Any] = {}
-    if template_id and store.get("workflow_approval_templates", template_id):
+    if template_exists:
         related["unified_job_template"] = f"/api/v2/workflow_approval_templates/{template_id}/"
     if workflow_job is not None:
         related["source_workflow_job"] = f"/api/v2/workflow_jobs/{workflow_job['id']}/"
-    if template_id and store.get("workflow_approval_templates", template_id):
+    if template_exists:
         related["workflow_approval_template"] = f"/api/v2/workflow_approval_templates/{template_id}/"
     related["approve"] = f"/api/v2/workflow_approvals/{pk}/approve/"
     related["deny"] = f"/api/v2/workflow_approvals/{pk}/deny/"
     if approval.get("approved_or_denied_by"):
         related["approved_or_denied_by"] = f"/api/v2/users/{approval['approved_or_denied_by']}/"
+    return related
+
+
+def _approval_summary(store: t.Any, approval: Record, workflow_job: Record | None) -> dict[str, t.Any]:
+    template_id = approval.get("unified_job_template")
     summary: dict[str, t.Any] = {}
     if workflow_job is not None:
         summary["workflow_job_template"] = summary_of(store, "workflow_job_templates", workflow_job.get("workflow_job_template"))
@@ -45,47 +49,48 @@ def serialize(call: Call, approval: Record, detail: bool) -> dict[str, t.Any]:
         summary["workflow_approval_template"] = template
     summary["unified_job_template"] = unified_job_template_summary(store, template_id)
     summary["approved_or_denied_by"] = user_summary(store, approval.get("approved_or_denied_by"))
-    body = base(call, MODEL, approval, related, summary)
-    body["related"].pop("modified_by", None)
-    summaries = body["summary_fields"]
-    summaries.pop("modified_by", None)
-    summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_approvals", approval, ("delete", "start"))
-    if workflow_job is not None:
-        source = {**summary_of(store, "workflow_jobs", workflow_job["id"]), **status_fields(call, workflow_job)}
-        summaries["source_workflow_job"] = {
-            k: source[k] for k in ("id", "name", "description", "status", "failed", "elapsed", "canceled_on")
-            if k != "canceled_on" or source[k] is not None
-        }
-        if detail:
-            from ._jobs import root_job
+    return summary
 
-            root = root_job(store, workflow_job)
-            summaries["ancestor_job"] = {"id": root["id"], "name": root["name"], "type": "workflow_job", "url": f"/api/v2/workflow_jobs/{root['id']}/"}
+
+def _approval_fields(call: Call, approval: Record) -> dict[str, t.Any]:
     pending = approval["status"] == "pending"
-    expires = approval.get("expires") if pending else None
-    body.update({
+    status = status_fields(call, approval)
+    return {
         "name": approval["name"],
         "description": approval.get("description", ""),
-        "unified_job_template": template_id,
+        "unified_job_template": approval.get("unified_job_template"),
         "launch_type": approval.get("launch_type", "workflow"),
         "status": approval["status"],
         "execution_environment": None,
-    })
-    fields = status_fields(call, approval)
-    body.update({key: fields[key] for key in ("failed", "started", "finished", "canceled_on", "elapsed")})
-    body.update({
+        **{key: status[key] for key in ("failed", "started", "finished", "canceled_on", "elapsed")},
         "job_args": "",
         "job_cwd": "",
         "job_env": {},
         "job_explanation": approval.get("job_explanation", ""),
         "result_traceback": "",
         "event_processing_finished": True,
-        "launched_by": launched_by(store, approval),
+        "launched_by": launched_by(call.store, approval),
         "work_unit_id": None,
         "can_approve_or_deny": pending and call.access.can(call.user, "approve", "workflow_approvals", approval),
-        "approval_expiration": format_time(expires),
+        "approval_expiration": format_time(approval.get("expires") if pending else None),
         "timed_out": bool(approval.get("timed_out")),
-    })
+    }
+
+
+def serialize(call: Call, approval: Record, detail: bool) -> dict[str, t.Any]:
+    """An approval as AWX shows it: the unified job fields plus the approval's own."""
+    store = call.store
+    workflow_job = store.get("workflow_jobs", approval.get("_workflow_job"))
+    body = base(call, MODEL, approval, _approval_related(store, approval, workflow_job), _approval_summary(store, approval, workflow_job))
+    body["related"].pop("modified_by", None)
+    summaries = body["summary_fields"]
+    summaries.pop("modified_by", None)
+    summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_approvals", approval, ("delete", "start"))
+    if workflow_job is not None:
+        summaries["source_workflow_job"] = source_summary(call, workflow_job, with_type=False)
+        if detail:
+            summaries["ancestor_job"] = ancestor_summary(store, workflow_job)
+    body.update(_approval_fields(call, approval))
     if not detail:
         for key in ("job_args", "job_cwd", "job_env", "result_traceback", "event_processing_finished"):
             body.pop(key)

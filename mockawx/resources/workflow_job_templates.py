@@ -25,11 +25,6 @@ SUBLISTS = (
     "notification_templates_error", "notification_templates_approvals", "access_list", "object_roles",
     "survey_spec", "copy",
 )
-INVENTORY_SUMMARY = (
-    "id", "name", "description", "has_active_failures", "total_hosts", "hosts_with_active_failures",
-    "total_groups", "has_inventory_sources", "total_inventory_sources", "inventory_sources_with_failures",
-    "organization_id", "kind",
-)
 FIELDS = (
     "extra_vars", "organization", "survey_enabled", "allow_simultaneous", "ask_variables_on_launch", "inventory",
     "limit", "scm_branch", "ask_inventory_on_launch", "ask_scm_branch_on_launch", "ask_limit_on_launch",
@@ -73,6 +68,7 @@ def next_schedule(call: Call, record: Record) -> Record | None:
 
 def _summary(call: Call, record: Record) -> dict[str, t.Any]:
     from .inventories import inventory_summary
+    from .labels import label_summary
 
     store = call.store
     pk = record["id"]
@@ -91,9 +87,7 @@ def _summary(call: Call, record: Record) -> dict[str, t.Any]:
         summary["current_update"] = job_summary(current, ("id", "name", "description", "status", "failed"))
     summary["object_roles"] = object_roles_summary(store, "workflow_job_template", pk)
     summary["user_capabilities"] = call.access.capabilities(call.user, "workflow_job_templates", record, ("edit", "delete", "start", "schedule", "copy"))
-    labels = [store.get("labels", i) for i in record.get("labels", [])]
-    labels = sorted((l for l in labels if l), key=lambda l: l["name"])
-    summary["labels"] = {"count": len(labels), "results": [{"id": l["id"], "name": l["name"]} for l in labels[:10]]}
+    summary["labels"] = label_summary(store, record.get("labels", []))
     recent = sorted(jobs_of_template(store, "workflow_job_templates", pk), key=lambda j: j["id"], reverse=True)[:10]
     summary["recent_jobs"] = [
         {**job_summary(j, ("id", "status", "finished", "canceled_on")), "type": "workflow_job"} for j in recent

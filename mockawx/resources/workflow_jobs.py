@@ -12,7 +12,16 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of
 from .inventories import inventory_summary
-from ._jobs import job_node_summary, launched_by, status_fields, template_url, unified_job_template_summary
+from ._jobs import (
+    ancestor_summary,
+    job_node_summary,
+    launched_by,
+    source_summary,
+    status_fields,
+    template_url,
+    unified_job_template_summary,
+)
+from .labels import label_summary
 from ..model import Model, register
 from ._registry import handles
 from .workflow_job_templates import CHAR_PROMPTS
@@ -26,22 +35,25 @@ NODE_PROMPTS = (
 )
 
 
-def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t.Any]:
-    store = call.store
+def _job_related(call: Call, job: Record, template: Record | None) -> dict[str, t.Any]:
     pk = job["id"]
     related: dict[str, t.Any] = {}
     if job.get("unified_job_template"):
-        related["unified_job_template"] = template_url(store, job["unified_job_template"])
+        related["unified_job_template"] = template_url(call.store, job["unified_job_template"])
     if job.get("schedule"):
         related["schedule"] = f"/api/v2/schedules/{job['schedule']}/"
     if job.get("source_workflow_job"):
         related["source_workflow_job"] = f"/api/v2/workflow_jobs/{job['source_workflow_job']}/"
-    template = store.get("workflow_job_templates", job.get("workflow_job_template"))
     if template is not None:
         related["workflow_job_template"] = f"/api/v2/workflow_job_templates/{template['id']}/"
         related["notifications"] = f"/api/v2/workflow_jobs/{pk}/notifications/"
     for name in ("workflow_nodes", "labels", "activity_stream", "relaunch", "cancel"):
         related[name] = f"/api/v2/workflow_jobs/{pk}/{name}/"
+    return related
+
+
+def _job_summary(call: Call, job: Record, template: Record | None, source: Record | None) -> dict[str, t.Any]:
+    store = call.store
     summary: dict[str, t.Any] = {}
     if template is not None:
         summary["organization"] = summary_of(store, "organizations", template.get("organization"))
@@ -49,21 +61,13 @@ def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t
     summary["workflow_job_template"] = summary_of(store, "workflow_job_templates", job.get("workflow_job_template"))
     summary["unified_job_template"] = unified_job_template_summary(store, job.get("unified_job_template"))
     summary["schedule"] = summary_of(store, "schedules", job.get("schedule"))
-    source = store.get("workflow_jobs", job.get("source_workflow_job"))
     if source is not None:
-        summary["source_workflow_job"] = {**summary_of(store, "workflow_jobs", source["id"]), **status_fields(call, source), "type": "workflow_job"}
-        summary["source_workflow_job"] = {k: summary["source_workflow_job"][k] for k in ("id", "name", "description", "status", "failed", "elapsed", "type", "canceled_on") if k in summary["source_workflow_job"] and (k != "canceled_on" or summary["source_workflow_job"][k] is not None)}
-    body = base(call, MODEL, job, related, summary)
-    summaries = body["summary_fields"]
-    summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_jobs", job, ("delete", "start"))
-    labels = sorted((store.get("labels", i) for i in job.get("labels", []) if store.get("labels", i)), key=lambda l: l["name"])
-    summaries["labels"] = {"count": len(labels), "results": [{"id": l["id"], "name": l["name"]} for l in labels[:10]]}
-    if detail and source is not None:
-        from ._jobs import root_job
+        summary["source_workflow_job"] = source_summary(call, source)
+    return summary
 
-        root = root_job(store, job)
-        summaries["ancestor_job"] = {"id": root["id"], "name": root["name"], "type": "workflow_job", "url": f"/api/v2/workflow_jobs/{root['id']}/"}
-    body.update({
+
+def _job_fields(call: Call, job: Record) -> dict[str, t.Any]:
+    return {
         "name": job["name"],
         "description": job.get("description", ""),
         "unified_job_template": job.get("unified_job_template"),
@@ -74,7 +78,7 @@ def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t
         "job_env": {},
         "job_explanation": job.get("job_explanation", ""),
         "result_traceback": job.get("result_traceback", ""),
-        "launched_by": launched_by(store, job),
+        "launched_by": launched_by(call.store, job),
         "work_unit_id": None,
         "workflow_job_template": job.get("workflow_job_template"),
         "extra_vars": job.get("extra_vars", "{}"),
@@ -89,7 +93,21 @@ def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t
         "webhook_guid": job.get("webhook_guid", ""),
         "skip_tags": job.get("skip_tags"),
         "job_tags": job.get("job_tags"),
-    })
+    }
+
+
+def serialize_workflow_job(call: Call, job: Record, detail: bool) -> dict[str, t.Any]:
+    """A workflow job as AWX shows it (the list form drops the job_args family)."""
+    store = call.store
+    template = store.get("workflow_job_templates", job.get("workflow_job_template"))
+    source = store.get("workflow_jobs", job.get("source_workflow_job"))
+    body = base(call, MODEL, job, _job_related(call, job, template), _job_summary(call, job, template, source))
+    summaries = body["summary_fields"]
+    summaries["user_capabilities"] = call.access.capabilities(call.user, "workflow_jobs", job, ("delete", "start"))
+    summaries["labels"] = label_summary(store, job.get("labels", []))
+    if detail and source is not None:
+        summaries["ancestor_job"] = ancestor_summary(store, job)
+    body.update(_job_fields(call, job))
     if not detail:
         for key in DETAIL_ONLY:
             body.pop(key)
