@@ -13,7 +13,7 @@ from ._common import base, check_foreign_keys, created, get_object, list_reply, 
 from ..model import Model, register
 from ._registry import handles
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template
-from .workflow_job_templates import INVENTORY_SUMMARY
+from .inventories import inventory_summary
 from .workflow_prompts import KEPT_WITHOUT_TEMPLATE, PROMPT_FIELDS, check_prompts, shown_extra_data
 
 __all__ = ["KIND", "MODEL", "EDGES", "serialize", "create_node", "node_of_call", "require_wfjt_admin"]
@@ -60,7 +60,7 @@ def template_summary(call: Call, pk: int | None) -> dict[str, t.Any] | None:
 def _summary(call: Call, record: Record) -> dict[str, t.Any]:
     store = call.store
     return {
-        "inventory": summary_of(store, "inventories", record.get("inventory"), INVENTORY_SUMMARY),
+        "inventory": inventory_summary(call, record.get("inventory")),
         "execution_environment": summary_of(store, "execution_environments", record.get("execution_environment"), EE_SUMMARY),
         "workflow_job_template": summary_of(store, "workflow_job_templates", record["workflow_job_template"]),
         "unified_job_template": template_summary(call, record.get("unified_job_template")),
