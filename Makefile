@@ -36,10 +36,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x
 
 fuzz: $(STAMP)
-	MOCKAWX_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -q -p no:randomly tests/fuzz -m "slow or not slow"
+	MOCKAWX_FUZZ_EXAMPLES=$${MOCKAWX_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -q -rfE -p no:randomly tests/fuzz -m "slow or not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m mockawx.bench
+
+soak: $(STAMP)
+	SOAK_SECONDS=$${SOAK_SECONDS:-300} $(BIN)/python -m tests.reliability.soak
 	$(BIN)/python -m mockawx.engine.bench
 	$(BIN)/python -m mockawx.bench_servers
 

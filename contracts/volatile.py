@@ -179,7 +179,7 @@ def kind_of_key(key: str | None) -> str | None:
 
 # An id inside text: a URL path segment after its collection, the pk of a "does not exist" message, or the
 # unified job named in a "Previous Task Failed: {..., "job_id": "N"}" or "waiting for projectupdate-N to finish"
-# explanation, or the approval template of "The approval node NAME (N) has expired after ..." .
+# explanation, or the approval itself in "The approval node NAME (N) has expired after ..." .
 ID_IN_TEXT = re.compile(
     r'(?:/api/v2/(?P<collection>[a-z_0-9]+)/|pk "|(?P<job>"job_id": "|waiting for [a-z]+-)|(?P<template>The approval node .*? \())'
     r'(?P<id>\d+)(?=[/" ]|\) has expired)'
@@ -295,7 +295,7 @@ def match_text(ids: IdMap, expected: str, actual: t.Any, key_space: str | None =
         space = (
             id_space(match.group("collection")) if match.group("collection")
             else "unified_jobs" if match.group("job")
-            else "unified_job_templates" if match.group("template") else key_space
+            else "unified_jobs" if match.group("template") else key_space
         )
         recorded = int(match.group("id"))
         if not (ids.check(space, recorded, int(actual_id)) if space else recorded == int(actual_id)):

@@ -180,11 +180,8 @@ def _approval_timeout(runtime: Runtime, approval_id: int) -> None:
     approval = runtime.store.get("workflow_approvals", approval_id)
     if approval is None or approval["status"] != "pending":
         return
-    template = runtime.store.get("workflow_approval_templates", approval.get("unified_job_template"))
-    name = template["name"] if template else approval["name"]
-    template_id = template["id"] if template else approval.get("unified_job_template")
     runtime.store.update("workflow_approvals", approval_id, {"timed_out": True})
-    message = f"The approval node {name} ({template_id}) has expired after {approval['timeout']} seconds."
+    message = f"The approval node {approval['name']} ({approval_id}) has expired after {approval['timeout']} seconds."
     set_status(runtime, "workflow_approvals", runtime.store.get("workflow_approvals", approval_id) or approval, "failed", message)
 
 

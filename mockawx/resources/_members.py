@@ -91,7 +91,12 @@ def register_membership(operation_prefix: str, object_type: str, role_field: str
             member = role_of(call.store, object_type, parent["id"], "member_role")
             if member is not None:
                 grant(call.store, member, user_id)
-        return Reply(204, None) if call.body.get("id") is not None else Reply(201, None)
+        if call.body.get("id") is not None:
+            return Reply(204, None)
+        from .users import serialize as serialize_user
+
+        user = call.store.get("users", user_id) or {}
+        return Reply(201, serialize_user(call, user, True), {"Location": f"/api/v2/users/{user_id}/"})
 
     handle(f"{operation_prefix}_list", listing)
     handle(f"{operation_prefix}_create", attach)

@@ -17,7 +17,7 @@ from ._registry import handles
 from ._unified import FAILED, current_job, job_summary, last_job
 from ._vars import check_vars_text
 from .inventories import inventory_summary
-from .jobs import DEFAULT_GROUP, RUN_DETAIL_ONLY, cancel_view, dispatched, project_summary, run_envelope, run_fields
+from .jobs import DEFAULT_GROUP, RUN_DETAIL_ONLY, cancel_view, delete_run, dispatched, project_summary, run_envelope, run_fields
 
 __all__ = ["MODEL", "UPDATE_MODEL", "source_failed", "source_status", "launch_inventory_update"]
 
@@ -149,6 +149,9 @@ def _validate(call: Call, values: dict[str, t.Any], existing: Record | None) -> 
 def _delete(call: Call, record: Record) -> None:
     from ._cascade import detach_jobs
 
+    # an inventory source's updates belong to it and go with it (AWX cascades them)
+    for update in [j for j in call.store.all("inventory_updates") if j.get("inventory_source") == record["id"]]:
+        call.store.delete("inventory_updates", update["id"])
     detach_jobs(call, record["id"])
     call.store.delete("inventory_sources", record["id"])
 
@@ -345,6 +348,12 @@ def inventory_updates(call: Call) -> dict[str, t.Any]:
 @handles("api_inventory_updates_read")
 def inventory_update(call: Call) -> dict[str, t.Any]:
     return serialize_update(call, get_object(call, "inventory_updates"), True)
+
+
+@handles("api_inventory_updates_delete")
+def delete_inventory_update(call: Call) -> Reply:
+    """Delete a finished inventory update (403 while it, or the workflow that spawned it, runs)."""
+    return delete_run(call, "inventory_updates")
 
 
 _cancel_read, _cancel_post = cancel_view("inventory_updates", True)

@@ -216,8 +216,9 @@ def _delete(call: Call, record: Record) -> None:
     from ._cascade import detach_jobs
 
     store = call.store
+    # a project's updates belong to it and go with it (AWX cascades them)
     for update in [j for j in store.all("project_updates") if j.get("project") == record["id"]]:
-        store.update("project_updates", update["id"], {"project": None})
+        store.delete("project_updates", update["id"])
     detach_jobs(call, record["id"])
     for template in store.all("job_templates"):
         if template.get("project") == record["id"]:

@@ -102,6 +102,9 @@ def create_user(call: Call) -> Record:
         apply_write(call, CRUD, None)  # field errors first, as AWX's serializer reports them
         raise BadRequest({"password": ["Password required for new User."]})
     values = _store_password(apply_write(call, CRUD, None))
+    for blank in ("first_name", "last_name", "email"):
+        if values.get(blank) is None:
+            values[blank] = ""
     record = stamp(call, {"id": None, **values, "ansible_id": call.runtime.new_uuid(), "is_active": True}, creating=True)
     return call.store.insert("users", record)
 
