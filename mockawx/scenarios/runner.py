@@ -31,12 +31,18 @@ class Target:
     poll_seconds: float = 1.0
     max_rounds: int = 90
 
+    realtime: bool = False
+
     def settle(self) -> None:
-        """Let time pass: one virtual second on the mock, a real pause elsewhere."""
-        if self.mock:
-            _ok(self.client.post("/_mockawx/clock/advance/", json={"seconds": 1}))
-        else:
-            time.sleep(self.poll_seconds)
+        """Let time pass: one virtual second on a mock with a manual clock, a real pause elsewhere."""
+        if self.mock and not self.realtime:
+            moved = self.client.post("/_mockawx/clock/advance/", json={"seconds": 1})
+            if moved.status_code == 400:  # a mock on real time (mockawx serve): its clock cannot be moved
+                self.realtime = True
+            else:
+                _ok(moved)
+                return
+        time.sleep(self.poll_seconds)
 
 
 @dataclasses.dataclass
@@ -184,29 +190,35 @@ def run_scenario(target: Target, scenario: Scenario, *, cleanup: bool = True) ->
 
 
 def _drive(builder: _Builder, scenario: Scenario, job_id: int) -> dict[str, t.Any]:
+    """Settle, decide approvals and cancel as scripted until the job ends or stays unchanged too long."""
     client = builder.client
     cancel_after = set(scenario.data.get("cancel_after") or [])
     canceled = False
     job: dict[str, t.Any] = {}
-    quiet = 0
+    last: tuple[str, dict[str, str]] | None = None
+    unchanged = 0
     for _ in range(builder.target.max_rounds):
         builder.target.settle()
         _decide_approvals(builder, scenario)
         job = _ok(client.get(f"/api/v2/workflow_jobs/{job_id}/"))
-        if cancel_after and not canceled and cancel_after <= _nodes_with_jobs(client, job_id):
+        nodes = _observe(client, job_id)
+        if cancel_after and not canceled and cancel_after <= {n for n, s in nodes.items() if s not in ("do_not_run", "no_job")}:
             _ok(client.post(f"/api/v2/workflow_jobs/{job_id}/cancel/"))
             canceled = True
         if job["status"] in TERMINAL:
             return job
-        idle = builder.target.mock and _ok(client.get("/_mockawx/clock/"))["idle"]
-        quiet = quiet + 1 if idle else 0
-        if quiet >= 3:
-            return job  # nothing left to happen: the run is wedged, as AWX's would be
+        unchanged = unchanged + 1 if (job["status"], nodes) == last else 0
+        last = (job["status"], nodes)
+        if unchanged >= _patience(builder.target):
+            return job  # nothing is moving any more: the run is wedged, as AWX's would be
     return job
 
 
-def _nodes_with_jobs(client: httpx.Client, job_id: int) -> set[str]:
-    return {name for name, state in _observe(client, job_id).items() if state not in ("do_not_run", "no_job")}
+def _patience(target: Target) -> int:
+    """Rounds without change before a run counts as wedged (an idle manual clock settles it sooner)."""
+    if target.mock and not target.realtime and _ok(target.client.get("/_mockawx/clock/"))["idle"]:
+        return 2
+    return 15
 
 
 def _compare(scenario: Scenario, job: dict[str, t.Any], nodes: dict[str, str]) -> Outcome:
