@@ -79,15 +79,24 @@ def load_state(runtime: Runtime, data: t.Any) -> None:
             for due, seq, name, args in data.get("events", [])
         )
         store.meta["outcomes"] = _plan(data.get("outcomes", []))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MockAWXError(f"the state is damaged: {exc}") from None
-    with runtime.store.lock:
-        runtime.store.tables, runtime.store.sequences, runtime.store.meta = store.tables, store.sequences, store.meta
-        runtime.store._rebuild_indexes()
-        _rebuild_runs(runtime)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise MockAWXError(f"the state is damaged: {exc!r}") from None
+    target = runtime.store
+    with target.lock:
+        saved = (target.tables, target.sequences, target.meta)
+        target.tables, target.sequences, target.meta = store.tables, store.sequences, store.meta
+        try:
+            target._rebuild_indexes()
+            _rebuild_runs(runtime)
+            clock_text = data.get("clock")
+            instant = dt.datetime.fromisoformat(clock_text) if clock_text else None
+        except Exception as exc:  # noqa: BLE001 - a damaged state must leave the old one in place
+            target.tables, target.sequences, target.meta = saved
+            target._rebuild_indexes()
+            raise MockAWXError(f"the state is damaged: {exc!r}") from None
         clock = runtime.clock
-        if hasattr(clock, "set") and data.get("clock"):
-            clock.set(dt.datetime.fromisoformat(data["clock"]))
+        if hasattr(clock, "set") and instant is not None:
+            clock.set(instant)
 
 
 def _plan(rules: list[dict[str, t.Any]]) -> OutcomePlan:

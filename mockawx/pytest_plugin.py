@@ -3,6 +3,8 @@
 Fixtures:
     ``mockawx_server``  session-scoped running server (override ``mockawx_seed`` to pick the seed)
     ``mockawx``         function-scoped handle: the same server with freshly reset state
+
+Each xdist worker is its own process, so each gets its own server and state.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .app import MockAWX
 from .auth import issue_token
 from .clock import ManualClock
 from .factory import create_app
+from .persist import dump_state, load_state
 from .runtime import Runtime
 from .server import MockServer
 
@@ -67,6 +70,16 @@ class MockAWXHandle:
             runtime.request_log.clear()
             runtime.handler_errors.clear()
             self.clock.set(runtime.store.meta["clock_start"])
+
+    def save(self) -> dict[str, t.Any]:
+        """The whole state (objects, clock, queued events, outcomes) as JSON-ready data."""
+        runtime = self.app.runtime
+        with runtime.store.lock:
+            return dump_state(runtime)
+
+    def restore(self, state: dict[str, t.Any]) -> None:
+        """Return to a state from ``save()`` (or ``GET /_mockawx/state/``); the same one can be restored again."""
+        load_state(self.app.runtime, state)
 
     def check(self) -> None:
         """Re-raise the first exception a handler raised inside the server thread."""

@@ -28,11 +28,6 @@ SKIP = {
     "golden-supporting/083_instance_group_options_detail_1.json":
         "AWX 24.6.1 fails with an HTML 500 here (a defect); the mock answers 200 with the intended metadata",
 }
-# Recordings whose body matches but whose Allow header the mock cannot give yet.
-ALLOW_DIFFERS = {
-    "golden-supporting/142_inventory_update_options_detail_1.json":
-        "AWX allows DELETE on /inventory_updates/{id}/; the mock serves no such operation",
-}
 ADMIN = {"Authorization": "Basic " + base64.b64encode(b"admin:password").decode(), "Accept": "application/json"}
 
 
@@ -157,8 +152,7 @@ def test_options_matches_awx(recording: pathlib.Path) -> None:
     if expected["status"] != 200:
         assert response.mimetype == "text/html"
         return
-    if name not in ALLOW_DIFFERS:
-        assert response.headers["Allow"] == expected["headers"]["Allow"]
+    assert response.headers["Allow"] == expected["headers"]["Allow"]
     assert _normalised(response.get_json()) == _normalised(expected["body"])
     assert list(response.get_json()) == list(expected["body"])
     assert app.runtime.handler_errors == []

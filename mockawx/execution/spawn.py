@@ -52,12 +52,17 @@ def _template(store: Store, pk: int | None) -> tuple[str, Record] | None:
     return None
 
 
-def spawn_job(runtime: Runtime, workflow_job: Record, node: Record) -> None:
-    """Create and start the job for ``node`` (launch_type ``workflow``), linking it to the node."""
+def spawn_job(runtime: Runtime, workflow_job: Record, node: Record) -> bool:
+    """Create and start the job for ``node`` (launch_type ``workflow``), linking it to the node.
+
+    False when the node's template is gone (deleted after the launch): it gets no job and,
+    as AWX treats a node without a template, counts as failed.
+    """
     store = runtime.store
     found = _template(store, node.get("unified_job_template"))
     if found is None:
-        return
+        store.update("workflow_job_nodes", node["id"], {"unified_job_template": None})
+        return False
     template_kind, template = found
     if template_kind == "workflow_job_templates":
         child = _spawn_workflow(runtime, workflow_job, node, template)
@@ -66,6 +71,7 @@ def spawn_job(runtime: Runtime, workflow_job: Record, node: Record) -> None:
     else:
         child = _spawn_plain(runtime, workflow_job, node, template_kind, template)
     store.update("workflow_job_nodes", node["id"], {"job": child["id"]})
+    return True
 
 
 def _common(workflow_job: Record, node: Record, template: Record) -> dict[str, t.Any]:

@@ -115,10 +115,11 @@ def apply_step(runtime: Runtime, job: Record, step: Step) -> None:
     store = runtime.store
     for node_id in step.newly_dnr:
         store.update("workflow_job_nodes", node_id, {"do_not_run": True})
+    orphans = []
     for node_id in step.spawn:
         node = store.get("workflow_job_nodes", node_id)
-        if node is not None:
-            spawn_job(runtime, job, node)
+        if node is None or not spawn_job(runtime, job, node):
+            orphans.append(node_id)
     for node_id in step.cancel:
         node = store.get("workflow_job_nodes", node_id) or {}
         found = _node_job(store, node)
@@ -126,6 +127,10 @@ def apply_step(runtime: Runtime, job: Record, step: Step) -> None:
             cancel_job(runtime, *found)
     if step.done:
         _finish(runtime, job, step)
+    run = workflow_run(runtime, job["id"])
+    for node_id in orphans:
+        if run is not None and not run.done:
+            apply_step(runtime, job, run.job_finished(node_id, "failed"))
 
 
 def _node_job(store: Store, node: Record) -> tuple[str, Record] | None:

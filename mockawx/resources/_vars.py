@@ -86,7 +86,9 @@ def _parse(text: t.Any) -> dict[str, t.Any]:
     except json.JSONDecodeError as exc:
         json_error = str(exc)
     except RecursionError:
-        json_error = "maximum nesting depth exceeded"
+        # YAML nests flow collections the same way and would only fail slower, holding the store
+        raise VarsError("Cannot parse as JSON (error: maximum nesting depth exceeded) or YAML "
+                        "(error: maximum nesting depth exceeded).") from None
     else:
         if isinstance(loaded, dict):
             return loaded

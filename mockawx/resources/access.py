@@ -252,4 +252,9 @@ def register_access(kind: str, object_type: str, operation_prefix: str) -> None:
     handle(f"{operation_prefix}_access_list_list", access_list)
 
 
-register_access("workflow_job_templates", "workflow_job_template", "api_workflow_job_templates")
+for _kind, _object_type in (
+    ("workflow_job_templates", "workflow_job_template"), ("job_templates", "job_template"), ("organizations", "organization"),
+    ("teams", "team"), ("projects", "project"), ("inventories", "inventory"), ("credentials", "credential"),
+    ("instance_groups", "instance_group"),
+):
+    register_access(_kind, _object_type, f"api_{_kind}")

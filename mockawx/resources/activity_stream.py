@@ -286,5 +286,11 @@ def _sublist(kind: str) -> t.Callable[[Call], dict[str, t.Any]]:
     return listing
 
 
-for _kind in ("workflow_job_templates", "workflow_jobs", "jobs"):
+# every kind whose detail AWX gives an activity_stream/ sub-list (of those the mock serves)
+SUBLIST_KINDS = (
+    "workflow_job_templates", "workflow_jobs", "jobs", "organizations", "users", "teams", "projects", "inventories",
+    "inventory_sources", "job_templates", "credentials", "credential_types", "execution_environments", "applications",
+    "tokens",
+)
+for _kind in SUBLIST_KINDS:
     handles(f"api_{_kind}_activity_stream_list")(_sublist(_kind))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+import json
 import typing as t
+import zipfile
 
 from ..auth import new_secret
 from ..clock import format_time
+from ..errors import BadRequest, PermissionDenied
 from ..web.call import Call, Reply
 from ._common import list_reply
 from ._registry import handles
@@ -152,12 +158,16 @@ def ping(call: Call) -> dict[str, t.Any]:
     }
 
 
+OPEN_LICENSE = {"license_type": "open", "valid_key": True, "subscription_name": "OPEN", "product_name": "AWX"}
+LEGACY_LICENSE = "Legacy license submitted. A subscription manifest is now required."
+
+
 @handles("api_config_list")
 def config(call: Call) -> dict[str, t.Any]:
     """``/api/v2/config/``: license, version and (for admins) project paths."""
     body: dict[str, t.Any] = {
         "time_zone": "UTC",
-        "license_info": {"license_type": "open", "valid_key": True, "subscription_name": "OPEN", "product_name": "AWX"},
+        "license_info": dict(OPEN_LICENSE),
         "version": call.runtime.settings.version,
         "eula": "",
         "analytics_status": "off",
@@ -170,6 +180,55 @@ def config(call: Call) -> dict[str, t.Any]:
         body["project_local_paths"] = sorted(call.store.meta.get("project_local_paths", []))
         body["custom_virtualenvs"] = []
     return body
+
+
+def _superuser_only(call: Call) -> None:
+    if not call.is_superuser:
+        raise PermissionDenied()
+
+
+def _manifest_error(manifest: t.Any) -> str:
+    """Why AWX refuses a subscription manifest (an open install can never apply one)."""
+    try:
+        decoded = base64.b64decode(manifest)
+    except binascii.Error as exc:
+        return str(exc)
+    except (TypeError, ValueError):
+        return "Invalid manifest submitted."
+    try:
+        if "license_key" in json.loads(decoded):
+            return LEGACY_LICENSE
+    except (ValueError, TypeError):
+        pass
+    try:
+        names = zipfile.ZipFile(io.BytesIO(decoded)).namelist()
+    except zipfile.BadZipFile:
+        return "Invalid manifest: a subscription manifest zip file is required."
+    if "consumer_export.zip" not in names or "signature" not in names:
+        return "Invalid manifest: missing required files."
+    # AWX then needs Red Hat's signing certificate, which an open install does not ship
+    return "Invalid manifest submitted."
+
+
+@handles("api_config_create")
+def config_create(call: Call) -> dict[str, t.Any]:
+    """Attach a subscription: an open install refuses manifests and answers its open license otherwise."""
+    _superuser_only(call)
+    data = call.raw_body
+    if not isinstance(data, dict):
+        raise BadRequest({"error": "Invalid subscription data"})
+    if "license_key" in data:
+        raise BadRequest({"error": LEGACY_LICENSE})
+    if "manifest" in data:
+        raise BadRequest({"error": _manifest_error(data["manifest"])})
+    return dict(OPEN_LICENSE)
+
+
+@handles("api_config_delete")
+def config_delete(call: Call) -> Reply:
+    """Remove the subscription: the open license stays in force, so nothing visible changes."""
+    _superuser_only(call)
+    return Reply(204, None)
 
 
 @handles("api_me_list")

@@ -19,8 +19,10 @@ import urllib.parse
 import urllib.request
 import base64
 
+from ..access import CHANGE
 from ..clock import format_time
-from ..errors import BadRequest
+from ..errors import BadRequest, PermissionDenied
+from ..execution.scheduler import Scheduler, action
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, created, get_object, list_reply, named_url, summary_of
@@ -175,16 +177,33 @@ def workflow_job_notifications(call: Call) -> dict[str, t.Any]:
 
 
 # -- the templates' sub-lists ---------------------------------------------------------------
-def _sublist(event: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], t.Any]]:
+# owner kind -> the events it has a notification_templates_<event>/ sub-list for
+OWNER_EVENTS: dict[str, tuple[str, ...]] = {
+    "workflow_job_templates": EVENTS,
+    "job_templates": ("started", "success", "error"),
+    "projects": ("started", "success", "error"),
+    "inventory_sources": ("started", "success", "error"),
+    "organizations": EVENTS,
+}
+
+
+def _relationship(kind: str, event: str) -> str:
+    """AWX's name of the many-to-many relation (the model that declares the field)."""
+    if kind == "organizations":
+        return f"awx.main.models.organization.Organization_notification_templates_{event}"
+    return RELATIONSHIP[event]
+
+
+def _sublist(kind: str, event: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], t.Any]]:
     field = f"notification_templates_{event}"
 
     def listing(call: Call) -> dict[str, t.Any]:
-        owner = get_object(call, "workflow_job_templates")
+        owner = get_object(call, kind)
         ids = set(owner.get(field) or [])
         return list_reply(call, "notification_templates", [n for n in call.store.all("notification_templates") if n["id"] in ids])
 
     def attach(call: Call) -> Reply:
-        owner = get_object(call, "workflow_job_templates")
+        owner = get_object(call, kind)
         pk, disassociate = association(call)
         reply = Reply(204, None)
         if pk is None:
@@ -195,14 +214,14 @@ def _sublist(event: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], 
         current = list(owner.get(field) or [])
         if disassociate == (pk in current):
             updated = [i for i in current if i != pk] if disassociate else [*current, pk]
-            call.store.update("workflow_job_templates", owner["id"], {field: updated})
+            call.store.update(kind, owner["id"], {field: updated})
             operation = "disassociate" if disassociate else "associate"
-            record_association(call, operation, "workflow_job_templates", owner["id"], "notification_templates", pk,
-                               RELATIONSHIP[event], association=field)
+            record_association(call, operation, kind, owner["id"], "notification_templates", pk,
+                               _relationship(kind, event), association=field)
         return reply
 
-    listing.__doc__ = f"The notification templates sent on {event}."
-    attach.__doc__ = f"Attach, detach or create a notification template sent on {event}."
+    listing.__doc__ = f"The notification templates one of {kind} sends on {event}."
+    attach.__doc__ = f"Attach, detach or create a notification template one of {kind} sends on {event}."
     return listing, attach
 
 
@@ -217,10 +236,49 @@ def _create_template(call: Call) -> Reply:
     return created(call, "notification_templates", record)
 
 
-for _event in EVENTS:
-    _list, _attach = _sublist(_event)
-    handles(f"api_workflow_job_templates_notification_templates_{_event}_list")(_list)
-    handles(f"api_workflow_job_templates_notification_templates_{_event}_create")(_attach)
+for _kind, _events in OWNER_EVENTS.items():
+    for _event in _events:
+        _list, _attach = _sublist(_kind, _event)
+        handles(f"api_{_kind}_notification_templates_{_event}_list")(_list)
+        handles(f"api_{_kind}_notification_templates_{_event}_create")(_attach)
+
+
+# -- test notifications ---------------------------------------------------------------------
+@handles("api_notification_templates_test_create")
+def test_notification(call: Call) -> Reply:
+    """Queue a test notification (answered ``pending``; delivered right after)."""
+    template = get_object(call, "notification_templates")
+    if not call.access.can(call.user, CHANGE, "notification_templates", template):
+        raise PermissionDenied()
+    now = call.clock.now()
+    record = call.store.insert("notifications", {
+        "id": None, "created": now, "modified": now, "notification_template": template["id"], "error": "",
+        "status": "pending", "notifications_sent": 0, "notification_type": template["notification_type"],
+        "recipients": _recipients(template), "body": {"body": f"Test Notification {template['id']} {BASE_URL}"},
+        "unified_job": None,
+    })
+    Scheduler(call.runtime).schedule(0, "notification_test_deliver", record["id"])
+    body = {"notification": record["id"], **serialize_notification(call, record, True)}
+    return Reply(202, body, {"Location": f"/api/v2/notifications/{record['id']}/"})
+
+
+@action("notification_test_deliver")
+def _deliver_test(runtime: t.Any, notification_id: int) -> None:
+    record = runtime.store.get("notifications", notification_id)
+    template = runtime.store.get("notification_templates", (record or {}).get("notification_template"))
+    if record is None or template is None or record["status"] != "pending":
+        return
+    status, error = deliver(template["notification_type"], template.get("notification_configuration") or {},
+                            record["body"], runtime.settings.version)
+    runtime.store.update("notifications", notification_id, {
+        "status": status, "error": error, "notifications_sent": 1 if status == "successful" else 0})
+
+
+@handles("api_notification_templates_notifications_list")
+def template_notifications(call: Call) -> dict[str, t.Any]:
+    """The notifications one template has sent (tests included)."""
+    template = get_object(call, "notification_templates")
+    return list_reply(call, "notifications", call.store.find("notifications", "notification_template", template["id"]))
 
 
 # -- sending ------------------------------------------------------------------------------

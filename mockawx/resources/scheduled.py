@@ -14,7 +14,7 @@ from ._vars import parse_vars
 if t.TYPE_CHECKING:
     from ..runtime import Runtime
 
-__all__ = ["arm"]
+__all__ = ["arm", "SCHEDULED_LAUNCHERS", "launch_job_template"]
 
 PROMPTS = ("inventory", "limit", "scm_branch", "job_tags", "skip_tags")
 
@@ -66,3 +66,27 @@ def _kind_of(runtime: Runtime, pk: int | None) -> str | None:
 
 # template kind -> function(runtime, schedule) launching it; modules owning a kind may add theirs
 SCHEDULED_LAUNCHERS: dict[str, t.Callable[["Runtime", Record], None]] = {}
+CANNOT_START = "Scheduled job could not start because it was not in the right state or required manual credentials"
+
+
+def launch_job_template(runtime: Runtime, schedule: Record) -> None:
+    """A job of the schedule's job template: the prompts it asks for come from the schedule."""
+    from ..execution.lifecycle import create_job, set_status, start_later
+    from .job_templates import ASK, NODE_PROMPTS, _survey_variables, job_fields
+
+    store = runtime.store
+    template = store.get("job_templates", schedule.get("unified_job_template"))
+    if template is None:
+        return
+    prompts = {f: schedule[f] for f in NODE_PROMPTS if schedule.get(f) not in (None, "") and template.get(ASK[f])}
+    if schedule.get("extra_data") and (template.get("ask_variables_on_launch") or _survey_variables(template)):
+        prompts["extra_vars"] = schedule["extra_data"]
+    fields = {**job_fields(store, template, prompts), "launch_type": "scheduled", "schedule": schedule["id"]}
+    job = create_job(runtime, "jobs", fields, None)
+    if store.get("projects", fields.get("project")) is None or store.get("inventories", fields.get("inventory")) is None:
+        set_status(runtime, "jobs", job, "failed", CANNOT_START)
+        return
+    start_later(runtime, "jobs", job, {"job_template": template["id"], "unified_job_template": template["id"], "name": template["name"]})
+
+
+SCHEDULED_LAUNCHERS["job_templates"] = launch_job_template

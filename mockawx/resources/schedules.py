@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.resources
+import pathlib
 import re
 import typing as t
 import warnings
@@ -16,7 +19,7 @@ from ..clock import format_time
 from ..errors import BadRequest, PermissionDenied, field_error
 from ..store import Record
 from ..web.call import Call, Reply
-from ._common import base, check_foreign_keys, created, get_object, list_reply, summary_of
+from ._common import base, check_foreign_keys, created, get_object, list_reply
 from ._crud import schema_defaults
 from ..model import Model, register
 from ._registry import handles
@@ -33,11 +36,6 @@ UNTIL_RE = re.compile(r"UNTIL=(\d{8}T\d{6})(Z?)")
 TZID_RE = re.compile(r"DTSTART;TZID=([^:]+):")
 MAX_COUNT = 999
 PREVIEW_COUNT = 10
-INVENTORY_SUMMARY = (
-    "id", "name", "description", "has_active_failures", "total_hosts", "hosts_with_active_failures",
-    "total_groups", "has_inventory_sources", "total_inventory_sources", "inventory_sources_with_failures",
-    "organization_id", "kind",
-)
 PROMPT_FIELDS = (
     "inventory", "scm_branch", "job_type", "job_tags", "skip_tags", "limit", "diff_mode", "verbosity",
     "execution_environment", "forks", "job_slice_count", "timeout",
@@ -211,7 +209,9 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         related["inventory"] = f"/api/v2/inventories/{inventory_id}/"
     summary["user_capabilities"] = call.access.capabilities(call.user, "schedules", record, ("edit", "delete"))
     if inventory_id:
-        summary["inventory"] = summary_of(store, "inventories", inventory_id, INVENTORY_SUMMARY)
+        from .inventories import inventory_summary
+
+        summary["inventory"] = inventory_summary(call, inventory_id)
     body = {"rrule": record["rrule"]}
     envelope = base(call, MODEL, record, related, summary)
     # created_by/modified_by summaries sit after unified_job_template in AWX's output
@@ -414,15 +414,70 @@ def _iso(when: dt.datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-@handles("api_workflow_job_templates_schedules_list")
-def workflow_job_template_schedules(call: Call) -> dict[str, t.Any]:
-    """The schedules of one workflow job template."""
-    template = get_object(call, "workflow_job_templates")
-    return list_reply(call, "schedules", [s for s in call.store.all("schedules") if s.get("unified_job_template") == template["id"]])
+def _template_schedules(kind: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], t.Any]]:
+    """GET and POST of ``/<kind>/{id}/schedules/`` for one template kind."""
+
+    def listing(call: Call) -> dict[str, t.Any]:
+        template = get_object(call, kind)
+        return list_reply(call, "schedules", [s for s in call.store.all("schedules") if s.get("unified_job_template") == template["id"]])
+
+    def create(call: Call) -> Reply:
+        template = get_object(call, kind)
+        return _create(call, template["id"])
+
+    listing.__doc__ = f"The schedules of one of {kind}."
+    create.__doc__ = f"A schedule for one of {kind} (prompts checked against its ask flags)."
+    return listing, create
 
 
-@handles("api_workflow_job_templates_schedules_create")
-def workflow_job_template_schedule_create(call: Call) -> Reply:
-    """A schedule for this workflow job template (prompts checked against its ask flags)."""
-    template = get_object(call, "workflow_job_templates")
-    return _create(call, template["id"])
+for _kind in ("workflow_job_templates", "job_templates"):
+    _listing, _creating = _template_schedules(_kind)
+    handles(f"api_{_kind}_schedules_list")(_listing)
+    handles(f"api_{_kind}_schedules_create")(_creating)
+
+
+@handles("api_schedules_jobs_list")
+def schedule_jobs(call: Call) -> dict[str, t.Any]:
+    """The jobs a schedule launched, each in its own form (as ``/unified_jobs/`` lists them)."""
+    from .unified import KIND, UJ_MODEL, _copies, _page
+    from ._unified import JOB_KINDS
+
+    schedule = get_object(call, "schedules")
+    launched = [r for r in _copies(call.store, JOB_KINDS) if r.get("schedule") == schedule["id"]]
+    return _page(call, UJ_MODEL, [r for r in launched if call.access.can(call.user, READ, r[KIND], r)])
+
+
+@handles("api_schedules_zoneinfo_list")
+def schedule_zoneinfo(call: Call) -> dict[str, t.Any]:
+    """Every time zone a TZID may name, and which names are aliases of another zone (not paginated)."""
+    return _zoneinfo()
+
+
+@functools.lru_cache(maxsize=1)
+def _zoneinfo() -> dict[str, t.Any]:
+    zones = sorted(zoneinfo.available_timezones() - {"localtime"})
+    first_with: dict[bytes, str] = {}
+    links: dict[str, str] = {}
+    for name in zones:
+        data = _zone_file(name)
+        if data is None:
+            continue
+        # zones whose data is identical are one zone under several names: later names link to the first
+        target = first_with.setdefault(data, name)
+        if target != name:
+            links[name] = target
+    return {"zones": zones, "links": links}
+
+
+def _zone_file(name: str) -> bytes | None:
+    """The compiled tz data of a zone (the tzdata package, else the system's zoneinfo directories)."""
+    try:
+        return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/")).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        pass
+    for root in zoneinfo.TZPATH:
+        try:
+            return pathlib.Path(root, name).read_bytes()
+        except OSError:
+            continue
+    return None

@@ -9,7 +9,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
-from ._members import association
+from ._members import association, register_membership
 from ..model import Model, register
 from ._registry import handles
 from ._roles import create_roles, delete_roles, object_roles_summary
@@ -98,3 +98,7 @@ def team_roles_attach(call: Call) -> Reply:
     if role is None:
         raise BadRequest({"detail": "Role matching query does not exist."})
     return attach_role_to_team(call, role, team, disassociate)
+
+
+# a team's users are the holders of its member role
+register_membership("api_teams_users", "team", "member_role")

@@ -37,6 +37,9 @@ def _listify(value: t.Any) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
+NULL_CHARACTERS = "Null characters are not allowed."
+
+
 def coerce_value(schema: Schema, value: t.Any) -> t.Any:
     """DRF's input coercion for one property; values it cannot coerce come back unchanged."""
     kinds = types_of(schema)
@@ -88,6 +91,10 @@ def validate_body(schema: Schema, body: t.Mapping[str, t.Any], *, partial: bool 
         errors.setdefault(field, [])
         if message not in errors[field]:
             errors[field].append(message)
+    for name, value in cleaned.items():
+        # DRF's CharField refuses NUL (PostgreSQL cannot store it), after its length checks
+        if isinstance(value, str) and "\x00" in value and "string" in types_of(properties[name]):
+            errors.setdefault(name, []).append(NULL_CHARACTERS)
     return cleaned, errors
 
 

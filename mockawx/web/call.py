@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
 from ..clock import Clock
-from ..errors import BadRequest, ParseError, PayloadTooLarge
+from ..errors import BadRequest, ParseError, PayloadTooLarge, UnsupportedMediaType
 from ..spec import Operation, validate_body
 from ..store import Record, Store
 
@@ -79,6 +79,9 @@ class Call:
         mimetype = self.request.mimetype
         if mimetype == "application/x-www-form-urlencoded" or mimetype == "multipart/form-data":
             return {k: v for k, v in self.request.form.items()}
+        if mimetype != "application/json" and not mimetype.endswith("+json"):
+            # AWX parses request bodies as JSON only; DRF refuses any other declared type
+            raise UnsupportedMediaType(self.request.headers.get("Content-Type", ""))
         try:
             return json.loads(data.decode("utf-8"))
         except UnicodeDecodeError as exc:

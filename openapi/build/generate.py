@@ -506,6 +506,11 @@ def special_schemas(schemas: dict) -> None:
         "custom_virtualenvs": ARR_S,
     }, ["time_zone", "license_info", "version", "eula", "analytics_status", "analytics_collectors",
         "become_methods", "ui_next"])
+    schemas["LicenseInfo"] = obj({"license_type": S, "valid_key": B, "subscription_name": S, "product_name": S},
+                                 ["license_type", "valid_key"])
+    schemas["ZoneInfo"] = obj({"zones": ARR_S, "links": {"type": "object", "additionalProperties": S,
+                                                         "description": "Zone name to the zone it is an alias of."}},
+                              ["zones", "links"])
     schemas["LoginForm"] = obj({"username": S, "password": S, "next": S}, ["username", "password"])
     schemas["WorkflowJobTemplateLaunchInfo"] = obj({
         "ask_inventory_on_launch": B, "ask_limit_on_launch": B, "ask_scm_branch_on_launch": B,
@@ -547,6 +552,7 @@ def special_schemas(schemas: dict) -> None:
                                                       ref("ProjectUpdate")]}
     schemas["InventoryUpdateLaunchResult"] = {"allOf": [obj({"inventory_update": I}, ["inventory_update"]),
                                                         ref("InventoryUpdate")]}
+    schemas["NotificationTestResult"] = {"allOf": [obj({"notification": I}, ["notification"]), ref("Notification")]}
     schemas["CancelInfo"] = obj({"can_cancel": B, "job_explanation": S}, ["can_cancel"])
     schemas["UpdateInfo"] = obj({"can_update": B}, ["can_update"])
     schemas["ApprovalInfo"] = obj({"job_explanation": S})
@@ -736,6 +742,8 @@ def build_paths(page_models: set[str]) -> dict:
     add("/api/v2/", "get", {"responses": {"200": ok(ref("ApiVersionRoot"))}})
     add("/api/v2/ping/", "get", {"responses": {"200": ok(ref("Ping"))}})
     read("/api/v2/config/", ref("Config"))
+    action_post("/api/v2/config/", {"200": ok(ref("LicenseInfo"), "The license in force")}, [400, 401, 403], any_body)
+    add("/api/v2/config/", "delete", {"responses": responses({"204": NO_CONTENT}, [400, 401, 403])})
     list_("/api/v2/me/", "User")
     add("/api/login/", "get", {"responses": {"200": ok({"type": "string"}, "The login form (HTML).", "text/html")}},
         "api_login_read")
@@ -763,6 +771,17 @@ def build_paths(page_models: set[str]) -> dict:
     sub("/api/v2/teams/{id}/roles/", "Role", "attach")
     sub("/api/v2/organizations/{id}/users/", "User", "attach_or_create")
     sub("/api/v2/organizations/{id}/admins/", "User", "attach_or_create")
+    sub("/api/v2/teams/{id}/users/", "User", "attach_or_create")
+    for kind in ("approvals", "error", "started", "success"):
+        sub(f"/api/v2/organizations/{{id}}/notification_templates_{kind}/", "NotificationTemplate", "attach_or_create")
+    # who may do what, and what happened, on the role-bearing resources AWX gives these sub-lists
+    for coll in ("organizations", "teams", "projects", "inventories", "credentials", "job_templates",
+                 "instance_groups"):
+        list_(f"/api/v2/{coll}/{{id}}/access_list/", "User")
+        list_(f"/api/v2/{coll}/{{id}}/object_roles/", "Role")
+    for coll in ("organizations", "users", "teams", "projects", "inventories", "inventory_sources", "job_templates",
+                 "credentials", "credential_types", "execution_environments", "applications", "tokens"):
+        list_(f"/api/v2/{coll}/{{id}}/activity_stream/", "ActivityStream")
     list_("/api/v2/organizations/{id}/workflow_job_templates/", "WorkflowJobTemplate")
     create("/api/v2/organizations/{id}/workflow_job_templates/", "WorkflowJobTemplate", parent_key="organization")
 
@@ -859,6 +878,10 @@ def build_paths(page_models: set[str]) -> dict:
     list_(JT + "jobs/", "JobListItem")
     sub(JT + "labels/", "Label", "attach_or_create")
     sub(JT + "credentials/", "Credential", "attach")
+    for kind in ("error", "started", "success"):
+        sub(JT + f"notification_templates_{kind}/", "NotificationTemplate", "attach_or_create")
+    list_(JT + "schedules/", "Schedule")
+    create(JT + "schedules/", "Schedule", parent_key="unified_job_template")
     action_get(JT + "survey_spec/", ref("SurveySpec"))
     action_post(JT + "survey_spec/", {"200": {"description": "Stored (empty body)"}}, [400, 401, 403],
                 body({"type": "object"}))
@@ -895,6 +918,8 @@ def build_paths(page_models: set[str]) -> dict:
                 [401, 403, 405], any_body)
     list_(PR + "project_updates/", "ProjectUpdateListItem")
     read(PR + "playbooks/", ref("Playbooks"))
+    for kind in ("error", "started", "success"):
+        sub(PR + f"notification_templates_{kind}/", "NotificationTemplate", "attach_or_create")
     PU = "/api/v2/project_updates/{id}/"
     list_("/api/v2/project_updates/", "ProjectUpdateListItem")
     read(PU, ref("ProjectUpdate"))
@@ -915,9 +940,12 @@ def build_paths(page_models: set[str]) -> dict:
                                          "content": {"application/json": {"schema": ref("InventoryUpdateLaunchResult")}}}},
                 [400, 401, 403, 405], any_body)
     list_(IS + "inventory_updates/", "InventoryUpdateListItem")
+    for kind in ("error", "started", "success"):
+        sub(IS + f"notification_templates_{kind}/", "NotificationTemplate", "attach_or_create")
     IU = "/api/v2/inventory_updates/{id}/"
     list_("/api/v2/inventory_updates/", "InventoryUpdateListItem")
     read(IU, ref("InventoryUpdate"))
+    delete(IU)
     action_get(IU + "cancel/", ref("CancelInfo"))
     action_post(IU + "cancel/", {"202": ACCEPTED}, [401, 403, 405])
 
@@ -933,7 +961,14 @@ def build_paths(page_models: set[str]) -> dict:
     crud("schedules", "Schedule")
     action_post("/api/v2/schedules/preview/", {"200": ok(ref("SchedulePreview"))}, [400, 401, 403],
                 body(ref("SchedulePreviewRequest")))
+    add("/api/v2/schedules/zoneinfo/", "get", {"responses": responses({"200": ok(ref("ZoneInfo"))}, [401])})
+    list_("/api/v2/schedules/{id}/jobs/", "UnifiedJob")
     crud("notification_templates", "NotificationTemplate")
+    NT = "/api/v2/notification_templates/{id}/"
+    list_(NT + "notifications/", "Notification")
+    action_post(NT + "test/", {"202": {"description": "Test notification queued", "headers": {"Location": {"schema": S}},
+                                       "content": {"application/json": {"schema": ref("NotificationTestResult")}}}},
+                [401, 403], any_body)
     list_("/api/v2/notifications/", "Notification")
     read("/api/v2/notifications/{id}/", ref("Notification"))
     list_("/api/v2/activity_stream/", "ActivityStream")
