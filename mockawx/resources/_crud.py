@@ -47,7 +47,7 @@ class Crud:
     before_delete: Hook | None = None  # raise to refuse (409, 403)
     delete: Hook | None = None  # replaces the plain row delete (cascades)
     delete_status: int = 204
-    put_resets: bool = True  # PUT resets omitted non-FK fields to their defaults
+    put_resets: bool = True  # PUT resets omitted non-FK fields that have a default
 
     def records(self, call: Call) -> t.Iterable[Record]:
         return call.store.all(self.kind)
@@ -71,10 +71,11 @@ def apply_write(call: Call, crud: Crud, existing: Record | None) -> dict[str, t.
         values = {**schema_defaults(call, crud.write_schema), **cleaned}
     elif call.method == "PUT" and crud.put_resets:
         schema = call.runtime.spec.schema(crud.write_schema)
+        # DRF: an omitted field falls back to its default; one without a default keeps its value
         resets = {
-            name: prop.get("default")
+            name: prop["default"]
             for name, prop in schema.get("properties", {}).items()
-            if "x-foreign-key" not in prop and name not in cleaned
+            if "default" in prop and "x-foreign-key" not in prop and name not in cleaned
         }
         values = {**resets, **cleaned}
     else:

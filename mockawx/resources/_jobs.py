@@ -9,26 +9,11 @@ from ..execution.lifecycle import FAILED, elapsed
 from ..store import Record, Store
 from ..web.call import Call
 from ._common import summary_of
+from ._unified import JOB_TYPE_OF_TEMPLATE
 
 __all__ = ["ACTIVE_STATUSES", "ancestor_summary", "job_node_summary", "launched_by", "source_summary", "status_fields", "unified_job_template_summary"]
 
 ACTIVE_STATUSES = ("new", "pending", "waiting", "running")
-UNIFIED_JOB_TYPE = {
-    "job_templates": "job",
-    "workflow_job_templates": "workflow_job",
-    "projects": "project_update",
-    "inventory_sources": "inventory_update",
-    "system_job_templates": "system_job",
-    "workflow_approval_templates": "workflow_approval",
-}
-TEMPLATE_URL = {
-    "job_templates": "job_templates",
-    "workflow_job_templates": "workflow_job_templates",
-    "projects": "projects",
-    "inventory_sources": "inventory_sources",
-    "system_job_templates": "system_job_templates",
-    "workflow_approval_templates": "workflow_approval_templates",
-}
 
 
 def status_fields(call: Call, job: Record) -> dict[str, t.Any]:
@@ -82,13 +67,13 @@ def unified_job_template_summary(store: Store, pk: int | None) -> dict[str, t.An
         return None
     kind, template = found
     summary = summary_of(store, kind, pk) or {}
-    summary["unified_job_type"] = UNIFIED_JOB_TYPE[kind]
+    summary["unified_job_type"] = JOB_TYPE_OF_TEMPLATE[kind]
     return summary
 
 
 def template_url(store: Store, pk: int | None) -> str | None:
     found = template_of(store, pk)
-    return f"/api/v2/{TEMPLATE_URL[found[0]]}/{pk}/" if found else None
+    return f"/api/v2/{found[0]}/{pk}/" if found else None
 
 
 def job_node_summary(call: Call, job: Record, job_type: str) -> dict[str, t.Any]:

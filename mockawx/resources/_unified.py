@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ..clock import format_time
+from ..execution.spawn import TEMPLATE_JOB_KIND
 from ..store import Record, Store
 
 __all__ = [
@@ -26,7 +27,7 @@ TEMPLATE_KINDS = (
     "system_job_templates", "workflow_approval_templates",
 )
 JOB_KINDS = ("jobs", "workflow_jobs", "project_updates", "inventory_updates", "workflow_approvals", "system_jobs")
-JOB_KIND_OF_TEMPLATE = dict(zip(TEMPLATE_KINDS, JOB_KINDS))
+JOB_KIND_OF_TEMPLATE = TEMPLATE_JOB_KIND
 JOB_TYPE_OF_TEMPLATE = {
     "job_templates": "job",
     "workflow_job_templates": "workflow_job",

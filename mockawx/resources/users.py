@@ -92,7 +92,6 @@ CRUD = Crud(
     write_schema="UserWrite",
     unique=(UniqueRule(("username",), "username", "A user with that username already exists."),),
     validate=_validate,
-    put_resets=False,
 )
 
 
