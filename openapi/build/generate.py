@@ -147,6 +147,16 @@ def ref_def(model: str) -> dict:
     return REF_DEFS.get(name, {"properties": {}, "required": []})
 
 
+# Fields AWX nulls in states no recording shows: a job outlives its deleted template (SET_NULL),
+# a custom credential type has no namespace.
+NULLABLE = {
+    *((model, "unified_job_template") for model in ("Job", "JobListItem", "WorkflowJob", "ProjectUpdate", "ProjectUpdateListItem",
+                                                    "InventoryUpdate", "InventoryUpdateListItem", "WorkflowApproval", "UnifiedJob")),
+    *((model, "job_template") for model in ("Job", "JobListItem")),
+    ("CredentialType", "namespace"),
+}
+
+
 def type_list(types: list[str]) -> str | list[str]:
     order = ["object", "array", "string", "integer", "number", "boolean", "null"]
     types = sorted(set(types), key=order.index)
@@ -248,7 +258,7 @@ def response_property(model: str, field: str, seen: set[str], writable: set[str]
         base = [jt] if jt else []
         if field in ("related", "summary_fields"):
             base = ["object"]
-    nullable = "null" in seen or (not seen and rdef.get("x-nullable"))
+    nullable = "null" in seen or (not seen and rdef.get("x-nullable")) or (model, field) in NULLABLE
     if awx in ("id", "datetime") and rdef.get("x-nullable"):
         nullable = True
     prop: dict = {}
@@ -752,7 +762,9 @@ def build_paths(page_models: set[str]) -> dict:
         "responses": {"302": {"description": "Logged in; redirects to `next` and sets the awx_sessionid cookie.",
                               "headers": {"Location": {"schema": S}, "X-API-Session-Cookie-Name": {"schema": S}}},
                       "401": {"$ref": "#/components/responses/Unauthorized"},
-                      "403": {"$ref": "#/components/responses/Forbidden"}}}, "api_login_create")
+                      "403": {"description": "Django's CSRF failure page (no csrftoken cookie), or a JSON refusal.",
+                              "content": {"text/html": {"schema": S},
+                                          "application/json": {"schema": ref("Detail")}}}}}, "api_login_create")
     crud("tokens", "OAuth2Token")
     for sub_name in ("personal_tokens", "tokens"):
         p = f"/api/v2/users/{{id}}/{sub_name}/"
@@ -1169,7 +1181,7 @@ def build() -> dict:
                                                  "X-CSRFToken matching the csrftoken cookie."},
             },
             "parameters": {
-                "id": {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                "id": {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
                 "user_id": {"name": "id", "in": "path", "required": True,
                             "description": "User id or username.", "schema": {"type": "string"}},
                 "page": {"name": "page", "in": "query", "required": False,

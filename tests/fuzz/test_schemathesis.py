@@ -77,8 +77,6 @@ def unimplemented() -> set[str]:
 
 # Operations whose answers the description does not document yet; each has a strict-xfail regression test below.
 KNOWN_GAPS: dict[str, str] = {
-    "api_login_create": "a POST without the CSRF cookie gets Django's HTML 403 page; the description documents 403 as JSON",
-    "api_credential_types_create": "a custom credential type has namespace null; the description says string",
 }
 
 
@@ -132,18 +130,18 @@ def _check(method: str, path: str, **kwargs: t.Any) -> list[str]:
     return checks.check_response(op, response)
 
 
-@pytest.mark.xfail(strict=True, reason="spec: api_login_create 403 must allow text/html (Django's CSRF failure page, as AWX sends)")
 def test_login_without_csrf_is_documented() -> None:
+    """Found by the fuzz: a login POST without the CSRF cookie gets Django's HTML 403 (now documented)."""
     assert _check("POST", "/api/login/", data={"username": "admin", "password": "password"}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="spec: CredentialType.namespace must be nullable (null for custom types)")
 def test_custom_credential_type_is_documented() -> None:
+    """Found by the fuzz: a custom credential type has namespace null (the description now allows it)."""
     assert _check("POST", "/api/v2/credential_types/", json={"name": "custom", "kind": "net", "inputs": {}, "injectors": {}}) == []
 
 
-@pytest.mark.xfail(strict=True, reason="spec: the id path parameter must be an integer with minimum 1 (negative ids route nowhere)")
 def test_id_parameters_are_positive_integers() -> None:
+    """Found by the fuzz: negative ids route nowhere, so the id parameter starts at 1."""
     raw = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     assert raw["components"]["parameters"]["id"]["schema"].get("minimum") == 1
 
