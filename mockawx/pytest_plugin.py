@@ -17,6 +17,8 @@ import pytest
 from .app import MockAWX
 from .auth import issue_token
 from .clock import ManualClock
+from .execution.lifecycle import outcome_plan
+from .execution.scheduler import Scheduler
 from .factory import create_app
 from .persist import dump_state, load_state
 from .runtime import Runtime
@@ -80,6 +82,24 @@ class MockAWXHandle:
     def restore(self, state: dict[str, t.Any]) -> None:
         """Return to a state from ``save()`` (or ``GET /_mockawx/state/``); the same one can be restored again."""
         load_state(self.app.runtime, state)
+
+    def script(self, match: dict[str, t.Any], *results: str | dict[str, t.Any]) -> int:
+        """Script how matching jobs end, in order (the last repeats): ``script({"node_identifier": "a"}, "failed", "successful")``.
+
+        Match keys: job_template, unified_job_template, node_identifier, workflow_job, workflow_job_template,
+        name. For approval nodes ``successful`` approves and anything else denies. Returns the rule's id.
+        """
+        with self.app.runtime.store.lock:
+            return outcome_plan(self.app.runtime).add(match, list(results) or ["successful"]).id
+
+    def run_until_idle(self) -> int:
+        """Run every queued job event (moving the clock); returns how many ran."""
+        return Scheduler(self.app.runtime).run_until_idle()
+
+    @property
+    def requests(self) -> list[dict[str, t.Any]]:
+        """The requests the mock answered since the last reset: method, path, status."""
+        return list(self.app.runtime.request_log)
 
     def check(self) -> None:
         """Re-raise the first exception a handler raised inside the server thread."""

@@ -93,3 +93,29 @@ def test_seed_can_be_overridden(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:xdist", "-p", "no:hypothesispytest", "-p", "no:anyio")
     result.assert_outcomes(passed=1)
+
+
+def test_handle_scripts_outcomes_and_logs_requests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_fails_then_succeeds_on_relaunch(mockawx):
+            api = httpx.Client(base_url=mockawx.url, auth=mockawx.auth)
+            wf = api.post("/api/v2/workflow_job_templates/", json={"name": "flaky"}).json()
+            node = api.post(f"/api/v2/workflow_job_templates/{wf['id']}/workflow_nodes/", json={"identifier": "gate"}).json()
+            api.post(f"/api/v2/workflow_job_template_nodes/{node['id']}/create_approval_template/", json={"name": "Gate"})
+            mockawx.script({"node_identifier": "gate"}, "failed", "successful")
+            first = api.post(f"/api/v2/workflow_job_templates/{wf['id']}/launch/", json={}).json()
+            mockawx.run_until_idle()
+            assert api.get(f"/api/v2/workflow_jobs/{first['id']}/").json()["status"] == "failed"
+            again = api.post(f"/api/v2/workflow_jobs/{first['id']}/relaunch/", json={}).json()
+            mockawx.run_until_idle()
+            assert api.get(f"/api/v2/workflow_jobs/{again['id']}/").json()["status"] == "successful"
+            assert ("POST", f"/api/v2/workflow_jobs/{first['id']}/relaunch/", 201) in [
+                (r["method"], r["path"], r["status"]) for r in mockawx.requests
+            ]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:xdist", "-p", "no:hypothesispytest", "-p", "no:anyio")
+    result.assert_outcomes(passed=1)
