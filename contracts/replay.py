@@ -8,8 +8,6 @@ the last selected one is replayed; only the selected ones are reported. Volatile
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -19,11 +17,11 @@ import sys
 import typing as t
 
 import httpx
-import yaml
 
 import mockawx
 
 from . import volatile
+from .replay_records import FileResult, Record, advance_clock_for, expand_numbers, load_folder, load_known_differences
 from .replay_jobs import SpawnedJobs
 from .replay_compare import NODE_LISTS, Comparison
 from .replay_setup import ADMIN_PASSWORD, basic, before_file, prepare
@@ -41,96 +39,12 @@ __all__ = [
     "replay_folder",
 ]
 
-KNOWN_DIFFERENCES = pathlib.Path(__file__).with_name("known_differences.yaml")
 RECEIVER_PATH = re.compile(r"/(github|gitlab|bitbucket_dc)/$")
 PATH_ID = re.compile(r"/api/v2/([a-z_0-9]+)/(\d+)(?=/)")
 QUERY_INT = re.compile(r"(^|&)([a-z_0-9]+)=(\d+)(?=&|$)")
-WAIT_IN_NAME = re.compile(r"after_(\d+)s(_|$)")
 USER_AUTH = re.compile(r"^Basic <redacted: user (.+)>$")
 FORWARDED = frozenset({"accept", "content-type", "x-github-event", "x-github-delivery", "x-gitlab-event", "x-event-key", "x-request-id"})
 
-
-@dataclasses.dataclass(frozen=True)
-class Record:
-    """One recorded interaction (``delivery`` files are webhook bodies AWX sent out, not API calls)."""
-
-    folder: str
-    name: str
-    data: dict[str, t.Any]
-
-    @property
-    def number(self) -> str:
-        return self.name.split("_", 1)[0]
-
-    @property
-    def is_delivery(self) -> bool:
-        return "request" not in self.data
-
-
-@dataclasses.dataclass
-class FileResult:
-    """The outcome of one replayed file."""
-
-    name: str
-    passed: bool
-    diffs: list[str]
-    expected_status: int
-    actual_status: int | None
-
-    def summary(self, limit: int | None = 5) -> str:
-        """PASS/FAIL line plus a compact diff."""
-        head = f"{'PASS' if self.passed else 'FAIL'} {self.name}"
-        if self.passed:
-            return head
-        shown = self.diffs if limit is None else self.diffs[:limit]
-        more = len(self.diffs) - len(shown)
-        lines = [head] + [f"    {line}" for line in shown] + ([f"    ... {more} more"] if more > 0 else [])
-        return "\n".join(lines)
-
-
-def load_folder(directory: str | pathlib.Path) -> list[Record]:
-    """Every ``NNN_*.json`` of a golden folder, in recording order."""
-    root = pathlib.Path(directory)
-    return [
-        Record(root.name, path.stem, json.loads(path.read_text()))
-        for path in sorted(root.glob("[0-9][0-9][0-9]_*.json"))
-    ]
-
-
-def advance_clock_for(record: Record, clock: t.Any) -> float:
-    """Advance the mock's ManualClock to the recorded server time of this file; return the seconds advanced.
-
-    The recorded time is the latest creation/modification/start/finish timestamp in the recorded response (the
-    recording's clock had reached at least that), and a name such as ``job_after_45s`` adds that wait. Moving
-    the mock through the recording's timeline makes approval timeouts and due schedules happen where they did.
-    """
-    if not hasattr(clock, "advance"):
-        return 0.0
-    now = clock.now()
-    target = now
-    latest = _latest_time(record.data["response"]["body"], None)
-    if latest is not None and latest > target:
-        target = latest
-    wait = WAIT_IN_NAME.search(record.name)
-    if wait:
-        target = max(target, now + dt.timedelta(seconds=int(wait.group(1))))
-    seconds = (target - now).total_seconds()
-    if seconds > 0:
-        clock.advance(seconds)
-    return max(seconds, 0.0)
-
-
-def _latest_time(value: t.Any, key: str | None) -> dt.datetime | None:
-    if isinstance(value, dict):
-        found = [_latest_time(item, k) for k, item in value.items()]
-    elif isinstance(value, list):
-        found = [_latest_time(item, key) for item in value]
-    elif key in volatile.ADVANCING_TIME_KEYS and isinstance(value, str) and volatile.TIMESTAMP.match(value):
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    else:
-        return None
-    present = [item for item in found if item is not None]
-    return max(present) if present else None
 
 
 class Replayer:
@@ -139,7 +53,7 @@ class Replayer:
     def __init__(self, folder: str, seed: str = "empty", records: t.Iterable[Record] = ()) -> None:
         self.folder = folder
         self.spawned = SpawnedJobs(records)
-        self.app = mockawx.create_app(seed=seed, strict=False, admin_password=ADMIN_PASSWORD)
+        self.app = mockawx.create_app(seed=seed, admin_password=ADMIN_PASSWORD)
         self.client = httpx.Client(transport=httpx.WSGITransport(app=self.app), base_url="http://testserver", follow_redirects=False)
         self.ids = IdMap()
         self.secrets: dict[str, str] = {}
@@ -349,26 +263,6 @@ def replay_folder(directory: str | pathlib.Path, until: int | None = None) -> li
         replayer.close()
 
 
-def load_known_differences(path: str | pathlib.Path = KNOWN_DIFFERENCES) -> dict[str, dict[str, str]]:
-    """``{folder: {file number: "category: reason"}}`` from known_differences.yaml (ranges expanded)."""
-    data = yaml.safe_load(pathlib.Path(path).read_text()) or {}
-    known: dict[str, dict[str, str]] = {}
-    for folder, entries in data.items():
-        for entry in entries or ():
-            reason = f"{entry['category']}: {entry.get('feature') or entry.get('reason')}"
-            for number in _expand(entry["files"]):
-                if number in known.setdefault(folder, {}):
-                    raise ValueError(f"{folder}/{number} is listed twice in {path}")
-                known[folder][number] = reason
-    return known
-
-
-def _expand(spec: t.Iterable[str | int]) -> list[str]:
-    numbers: list[str] = []
-    for item in spec:
-        first, _, last = str(item).partition("-")
-        numbers.extend(f"{n:03d}" for n in range(int(first), int(last or first) + 1))
-    return numbers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -378,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="file numbers to report, e.g. 052-097 or 001-010,015")
     parser.add_argument("--verbose", action="store_true", help="print every difference, not the first five")
     args = parser.parse_args(argv)
-    selected = set(_expand(args.only.split(","))) if args.only else None
+    selected = set(expand_numbers(args.only.split(","))) if args.only else None
     until = max(int(n) for n in selected) if selected else None
     results = replay_folder(args.directory, until)
     known = load_known_differences().get(pathlib.Path(args.directory).name, {})

@@ -65,7 +65,7 @@ def build(runtime: Runtime, shape: str, count: int) -> dict[str, t.Any]:
 
 def run_workflow(shape: str, count: int) -> tuple[float, str, int]:
     """Seconds to launch and finish one workflow; its status and how many jobs ran."""
-    app = create_app(clock=ManualClock(), strict=False)
+    app = create_app(clock=ManualClock())
     runtime = app.runtime
     template = build(runtime, shape, count)
     gc.collect()

@@ -131,7 +131,7 @@ def test_options_matches_awx(recording: pathlib.Path) -> None:
     name = str(recording.relative_to(SHARED))
     path = record["request"]["path"]
     expected = record["response"]
-    app = create_app(strict=False)
+    app = create_app()
     setup = Setup(app)
     headers = ADMIN
     actor = re.search(r"_as_([a-z]+)_", recording.name)

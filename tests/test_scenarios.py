@@ -16,7 +16,7 @@ SCENARIOS = sorted(FOLDER.glob("*.yaml"))
 
 
 def make_target() -> tuple[Target, httpx.Client]:
-    app = create_app(strict=False)
+    app = create_app()
     client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://mock", auth=("admin", "password"))
     org = client.post("/api/v2/organizations/", json={"name": "Scenarios"}).json()
     return Target(client=client, organization=org["id"]), client

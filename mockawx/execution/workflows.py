@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
 
 from ..engine import EdgeKind, Node, Step, WorkflowGraph, WorkflowRun
@@ -14,7 +13,7 @@ from .spawn import spawn_job
 if t.TYPE_CHECKING:
     from ..runtime import Runtime
 
-__all__ = ["launch_workflow", "cancel_workflow", "NO_ERROR_PATH", "workflow_run"]
+__all__ = ["NO_ERROR_PATH", "cancel_workflow", "launch_workflow", "workflow_run"]
 
 NO_ERROR_PATH = "No error handling paths found, marking workflow as failed"
 EDGES = ("success_nodes", "failure_nodes", "always_nodes")
@@ -192,14 +191,6 @@ def _workflow_cancel(runtime: Runtime, job_id: int) -> None:
     if job is None or run is None or job["status"] not in ACTIVE:
         return
     apply_step(runtime, job, run.cancel())
-
-
-def merged_extra_vars(*layers: t.Mapping[str, t.Any]) -> str:
-    """Later layers win; stored as JSON text like AWX."""
-    merged: dict[str, t.Any] = {}
-    for layer in layers:
-        merged.update(layer)
-    return json.dumps(merged)
 
 
 FINISH_HOOKS.extend([child_finished, _start_waiting])

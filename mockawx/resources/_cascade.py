@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from ..errors import Conflict
 from ..store import Record
 from ..web.call import Call
 from ._roles import delete_roles
-from ._unified import JOB_KINDS
+from ._unified import JOB_KINDS, JOB_TYPE_OF_TEMPLATE, active_jobs
 
-__all__ = ["delete_organization", "delete_user", "delete_workflow_job_template", "delete_template_node", "detach_jobs"]
+__all__ = ["delete_organization", "delete_user", "delete_workflow_job_template", "delete_template_node", "detach_jobs",
+           "delete_schedules", "refuse_while_active"]
 
 # Kinds whose organization is required (deleted with it) and those whose link is set null.
 CASCADE_WITH_ORGANIZATION = ("teams", "labels", "inventories", "applications", "notification_templates")
@@ -56,6 +58,22 @@ def delete_template_node(call: Call, node: Record) -> None:
         store.delete("workflow_approval_templates", template["id"])
 
 
+def refuse_while_active(call: Call, kind: str, record: Record) -> None:
+    """AWX's 409 for deleting a template while any of its jobs is still active."""
+    active = sorted(active_jobs(call.store, kind, record["id"]), key=lambda j: j["id"])
+    if active:
+        raise Conflict({
+            "error": "Resource is being used by running jobs.",
+            "active_jobs": [{"id": j["id"], "type": JOB_TYPE_OF_TEMPLATE[kind]} for j in active],
+        })
+
+
+def delete_schedules(call: Call, template_id: int) -> None:
+    """A template's schedules go with it."""
+    for schedule in [s for s in call.store.all("schedules") if s.get("unified_job_template") == template_id]:
+        call.store.delete("schedules", schedule["id"])
+
+
 def detach_jobs(call: Call, template_id: int) -> None:
     """Jobs outlive their template: its fields on them become null."""
     store = call.store
@@ -73,8 +91,7 @@ def delete_workflow_job_template(call: Call, record: Record) -> None:
     pk = record["id"]
     for node in store.find("workflow_job_template_nodes", "workflow_job_template", pk):
         delete_template_node(call, node)
-    for schedule in [s for s in store.all("schedules") if s.get("unified_job_template") == pk]:
-        store.delete("schedules", schedule["id"])
+    delete_schedules(call, pk)
     detach_jobs(call, pk)
     delete_roles(store, "workflow_job_template", pk)
     store.delete("workflow_job_templates", pk)

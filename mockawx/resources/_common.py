@@ -6,7 +6,7 @@ import typing as t
 import urllib.parse
 
 from ..clock import format_time
-from ..errors import BadRequest, HtmlNotFound, NotFound, field_error
+from ..errors import BadRequest, HtmlNotFound, NotFound
 from ..store import Record, Store
 from ..web.call import Call, Reply
 from ..web.listing import filter_records, order_records, paginate
@@ -145,9 +145,3 @@ def _exists(store: Store, kind: str, pk: t.Any) -> bool:
 
         return find_unified_template(store, pk) is not None
     return store.get(kind, pk) is not None
-
-
-def require(cleaned: dict[str, t.Any], field: str) -> t.Any:
-    if cleaned.get(field) in (None, ""):
-        raise field_error(field, "This field is required.")
-    return cleaned[field]

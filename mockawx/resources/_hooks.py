@@ -13,7 +13,7 @@ TEMPLATED_JOBS = ("workflow_jobs", "jobs", "project_updates", "inventory_updates
 
 def notify_on_status(runtime: object, kind: str, job: Record, old: str) -> None:
     """Started, success and error notifications of jobs; the four approval notifications."""
-    from .notifications import notify
+    from .notification_delivery import notify
 
     status = job["status"]
     if kind == "workflow_approvals":
@@ -35,11 +35,6 @@ def notify_on_status(runtime: object, kind: str, job: Record, old: str) -> None:
         notify(runtime, job, "success")
     elif status in FAILED:
         notify(runtime, job, "error")
-
-
-
-# Jobs and approvals are judged by the workflow job template they came from.
-JOB_TEMPLATE_FIELD = {"workflow_jobs": "workflow_job_template", "workflow_approvals": None}
 
 
 def role_policy(store: Store, user: Record, action: str, kind: str, record: Record) -> bool:

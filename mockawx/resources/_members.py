@@ -47,16 +47,24 @@ def revoke(store: Store, role: Record, user_id: int) -> None:
         store.update("roles", role["id"], {"members": [m for m in role["members"] if m != user_id]})
 
 
-def association(call: Call) -> tuple[int | None, bool]:
-    """The ``{"id": N[, "disassociate": ...]}`` body of an attach/detach sub-list."""
-    body = call.body
+def association(call: Call, *, strict: bool = False) -> tuple[int | None, bool]:
+    """The ``{"id": N[, "disassociate": ...]}`` body of an attach/detach sub-list.
+
+    ``strict`` is how the workflow node sub-lists read it: a body that is not an object is AWX's
+    ``invalid type for post data``, a falsy id counts as none, and only a JSON integer is an id
+    (elsewhere a string of digits is one too).
+    """
+    body = call.raw_body if strict else call.body
+    if not isinstance(body, dict):
+        raise BadRequest("invalid type for post data")
     disassociate = "disassociate" in body
     raw = body.get("id")
-    if raw is None:
+    if (not raw) if strict else raw is None:
         if disassociate:
             raise BadRequest({"msg": '"id" is required to disassociate'})
         return None, False
-    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not raw.isdigit()):
+    digits = not strict and isinstance(raw, str) and raw.isdigit()
+    if isinstance(raw, bool) or not (isinstance(raw, int) or digits):
         raise BadRequest({"msg": '"id" field must be an integer.'})
     return int(raw), disassociate
 

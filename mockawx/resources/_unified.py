@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ..clock import format_time
+from ..execution.lifecycle import ACTIVE
 from ..execution.spawn import TEMPLATE_JOB_KIND
 from ..store import Record, Store
 
@@ -16,6 +17,7 @@ __all__ = [
     "find_unified_template",
     "find_unified_job",
     "jobs_of_template",
+    "active_jobs",
     "last_job",
     "current_job",
     "template_status",
@@ -36,7 +38,6 @@ JOB_TYPE_OF_TEMPLATE = {
     "system_job_templates": "system_job",
     "workflow_approval_templates": "workflow_approval",
 }
-ACTIVE = frozenset({"new", "pending", "waiting", "running"})
 FAILED = frozenset({"failed", "error", "canceled"})
 
 
@@ -70,8 +71,13 @@ def last_job(store: Store, kind: str, template_id: int) -> Record | None:
     return max(finished, key=lambda j: (j["finished"], j["id"])) if finished else None
 
 
+def active_jobs(store: Store, kind: str, template_id: int) -> list[Record]:
+    """The template's jobs that have not finished yet."""
+    return [j for j in jobs_of_template(store, kind, template_id) if j.get("status") in ACTIVE]
+
+
 def current_job(store: Store, kind: str, template_id: int) -> Record | None:
-    active = [j for j in jobs_of_template(store, kind, template_id) if j.get("status") in ACTIVE]
+    active = active_jobs(store, kind, template_id)
     return max(active, key=lambda j: j["id"]) if active else None
 
 

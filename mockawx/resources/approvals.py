@@ -5,13 +5,14 @@ from __future__ import annotations
 import typing as t
 
 from ..clock import format_time
-from ..errors import Conflict, PermissionDenied
+from ..errors import PermissionDenied
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, get_object, list_reply, stamp, summary_of
 from ..model import Model, register
 from ._registry import handles
-from ._unified import ACTIVE, FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
+from ._cascade import refuse_while_active
+from ._unified import FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
 from .workflow_nodes import KIND as NODE_KIND
 from .workflow_nodes import node_of_call, require_wfjt_admin
 
@@ -135,12 +136,7 @@ def approval_template_update(call: Call) -> dict[str, t.Any]:
 def approval_template_delete(call: Call) -> Reply:
     record = get_object(call, KIND)
     _admin_of(call, record)
-    active = [j for j in jobs_of_template(call.store, KIND, record["id"]) if j.get("status") in ACTIVE]
-    if active:
-        raise Conflict({
-            "error": "Resource is being used by running jobs.",
-            "active_jobs": [{"id": j["id"], "type": "workflow_approval"} for j in sorted(active, key=lambda j: j["id"])],
-        })
+    refuse_while_active(call, KIND, record)
     node = node_of_template(call, record["id"])
     if node is not None:
         # the node's foreign key is set null, as AWX's on_delete does

@@ -13,7 +13,6 @@ from ..model import Model, register
 from ._roles import create_roles, delete_roles, object_roles_summary
 from ._registry import handles
 from ._vars import check_vars_text
-from .jobs import INVENTORY_SUMMARY
 
 __all__ = ["MODEL", "HOST_MODEL", "inventory_counts", "inventory_summary"]
 
@@ -25,6 +24,12 @@ SUBLISTS = (
 HOST_SUBLISTS = (
     "variable_data", "groups", "all_groups", "job_events", "job_host_summaries", "activity_stream",
     "inventory_sources", "smart_inventories", "ad_hoc_commands", "ad_hoc_command_events", "ansible_facts",
+)
+# summary_fields.inventory of the objects that point at an inventory, in AWX's order.
+INVENTORY_SUMMARY = (
+    "id", "name", "description", "has_active_failures", "total_hosts", "hosts_with_active_failures",
+    "total_groups", "has_inventory_sources", "total_inventory_sources", "inventory_sources_with_failures",
+    "organization_id", "kind",
 )
 HOST_UNIQUE = UniqueRule(("name", "inventory"), "__all__", "Host with this Name and Inventory already exists.")
 

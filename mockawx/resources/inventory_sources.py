@@ -195,7 +195,7 @@ def _sync_source_project(runtime: t.Any, kind: str, job: Record, old: str) -> No
     project = store.get("projects", job.get("source_project"))
     if project is None or job.get("source_project_update") is not None:
         return
-    from .projects import update_fields as project_update_fields
+    from .project_updates import update_fields as project_update_fields
 
     sync = create_job(runtime, "project_updates", project_update_fields(project, "sync"), None)
     store.update("inventory_updates", job["id"], {"source_project_update": sync["id"]})

@@ -1,27 +1,26 @@
-"""Job templates: CRUD with AWX's rules, credentials, jobs, launch, and the job builder workflows use."""
+"""Job templates: CRUD with AWX's rules, and their jobs and credentials sub-lists (launching is ``job_launch``)."""
 
 from __future__ import annotations
 
-import json
 import typing as t
 
-from ..errors import BadRequest, Conflict
-from ..execution.lifecycle import ACTIVE, FINISH_HOOKS, create_job, start_later
-from ..execution.spawn import JOB_BUILDERS, MISSING_RESOURCE
-from ..store import Record, Store
+from ..errors import BadRequest
+from ..execution.lifecycle import FINISH_HOOKS
+from ..model import Model, register
+from ..store import Record
 from ..web.call import Call, Reply
+from ._cascade import delete_schedules, detach_jobs, refuse_while_active
 from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ._members import association
-from ..model import Model, register
-from ._roles import create_roles, delete_roles, object_roles_summary
 from ._registry import handles
+from ._roles import create_roles, delete_roles, object_roles_summary
 from ._unified import FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
-from ._vars import VarsError, check_vars_text, parse_vars
+from ._vars import check_vars_text
 from .inventories import inventory_summary
-from .jobs import credential_summaries, project_summary, serialize_job
+from .jobs import credential_summaries, project_summary
 
-__all__ = ["MODEL", "ASK", "build_job_fields", "launch_job", "relaunch_job"]
+__all__ = ["MODEL", "ASK", "COPIED"]
 
 FIELDS = (
     "job_type", "inventory", "project", "playbook", "scm_branch", "forks", "limit", "verbosity", "extra_vars",
@@ -183,21 +182,13 @@ def _after_create(call: Call, record: Record) -> None:
 
 
 def _before_delete(call: Call, record: Record) -> None:
-    active = [j for j in jobs_of_template(call.store, "job_templates", record["id"]) if j.get("status") in ACTIVE]
-    if active:
-        raise Conflict({
-            "error": "Resource is being used by running jobs.",
-            "active_jobs": [{"id": j["id"], "type": "job"} for j in sorted(active, key=lambda j: j["id"])],
-        })
+    refuse_while_active(call, "job_templates", record)
 
 
 def _delete(call: Call, record: Record) -> None:
-    from ._cascade import detach_jobs
-
     store = call.store
     pk = record["id"]
-    for schedule in [s for s in store.all("schedules") if s.get("unified_job_template") == pk]:
-        store.delete("schedules", schedule["id"])
+    delete_schedules(call, pk)
     for job in store.all("jobs"):
         if job.get("job_template") == pk:
             store.update("jobs", job["id"], {"job_template": None})
@@ -248,190 +239,3 @@ def attach_credential(call: Call) -> Reply:
             raise BadRequest({"error": "Cannot assign multiple credentials of the same type."})
         call.store.update("job_templates", template["id"], {"credentials": [*current, credential_id]})
     return Reply(204, None)
-
-
-# -- launching --------------------------------------------------------------------------------
-
-def _vars_text(store: Store, *layers: t.Any) -> str:
-    merged: dict[str, t.Any] = {}
-    for layer in layers:
-        try:
-            merged.update(parse_vars(layer))
-        except VarsError:
-            continue
-    return json.dumps(merged)
-
-
-def job_fields(store: Store, template: Record, prompts: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """The fields of a new job of ``template`` with the accepted ``prompts`` applied."""
-    fields: dict[str, t.Any] = {f: template.get(f) for f in COPIED}
-    fields.update({
-        "name": template["name"],
-        "description": template.get("description") or "",
-        "unified_job_template": template["id"],
-        "job_template": template["id"],
-        "credentials": list(template.get("credentials", [])),
-        "labels": list(template.get("labels", [])),
-        "webhook_guid": "",
-        "job_slice_number": 0,
-        "artifacts": {},
-        "scm_revision": "",
-    })
-    fields.update({k: v for k, v in prompts.items() if k != "extra_vars"})
-    fields["extra_vars"] = _vars_text(store, template.get("extra_vars"), prompts.get("extra_vars"))
-    return fields
-
-
-def _split_prompts(template: Record, body: t.Mapping[str, t.Any]) -> tuple[dict[str, t.Any], dict[str, t.Any]]:
-    """Accepted prompts and AWX's ``ignored_fields`` (given but not prompted)."""
-    accepted: dict[str, t.Any] = {}
-    ignored: dict[str, t.Any] = {}
-    questions = _survey_variables(template)
-    for field, value in body.items():
-        if field not in ASK:
-            continue
-        if template.get(ASK[field]):
-            accepted[field] = value
-        elif field == "extra_vars" and questions:
-            given = parse_vars(value)
-            accepted["extra_vars"] = {k: v for k, v in given.items() if k in questions}
-            rest = {k: v for k, v in given.items() if k not in questions}
-            if rest:
-                ignored["extra_vars"] = rest
-        else:
-            ignored[field] = value
-    return accepted, ignored
-
-
-def _survey_variables(template: Record) -> list[str]:
-    spec = template.get("survey_spec") or {}
-    if not template.get("survey_enabled") or not isinstance(spec.get("spec"), list):
-        return []
-    return [q.get("variable") for q in spec["spec"] if isinstance(q, dict)]
-
-
-def _missing_resources(store: Store, template: Record, fields: t.Mapping[str, t.Any]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if store.get("projects", fields.get("project")) is None:
-        errors["resources_needed_to_start"] = ["Job Template 'project' is missing or undefined."]
-    if store.get("inventories", fields.get("inventory")) is None:
-        errors.setdefault("resources_needed_to_start", []).append("Job Template 'inventory' is missing or undefined.")
-    return errors
-
-
-def launch_job(call: Call, template: Record, prompts: t.Mapping[str, t.Any], launch_type: str = "manual") -> Record:
-    """Create and start a job of ``template``."""
-    fields = job_fields(call.store, template, prompts)
-    fields["launch_type"] = launch_type
-    job = create_job(call.runtime, "jobs", fields, call.user["id"] if call.user else None)
-    start_later(call.runtime, "jobs", job, {"job_template": template["id"], "unified_job_template": template["id"], "name": template["name"]})
-    return call.store.get("jobs", job["id"]) or job
-
-
-def _check_prompts(call: Call, accepted: dict[str, t.Any]) -> None:
-    if "extra_vars" in accepted:
-        check_vars_text("extra_vars", accepted["extra_vars"])
-    for field, kind in (("inventory", "inventories"), ("execution_environment", "execution_environments")):
-        value = accepted.get(field)
-        if value is not None and call.store.get(kind, value) is None:
-            raise BadRequest({field: [f'Invalid pk "{value}" - object does not exist.']})
-
-
-@handles("api_job_templates_launch_create")
-def launch(call: Call) -> Reply:
-    template = get_object(call, "job_templates")
-    accepted, ignored = _split_prompts(template, call.body)
-    _check_prompts(call, accepted)
-    needed = [q["variable"] for q in (template.get("survey_spec") or {}).get("spec", [])
-              if template.get("survey_enabled") and isinstance(q, dict) and q.get("required")
-              and q.get("variable") not in parse_vars(accepted.get("extra_vars")) and q.get("default") in (None, "")]
-    if needed:
-        raise BadRequest({"variables_needed_to_start": [f"'{v}' value missing" for v in needed]})
-    errors = _missing_resources(call.store, template, {**template, **accepted})
-    if errors:
-        raise BadRequest(errors)
-    job = launch_job(call, template, accepted)
-    body = serialize_job(call, job, True)
-    for key in ("host_status_counts", "playbook_counts", "custom_virtualenv"):
-        body.pop(key)
-    return Reply(201, {"job": job["id"], "ignored_fields": ignored, **body}, {"Location": f"/api/v2/jobs/{job['id']}/"})
-
-
-@handles("api_job_templates_launch_read")
-def launch_info(call: Call) -> dict[str, t.Any]:
-    template = get_object(call, "job_templates")
-    store = call.store
-    inventory = store.get("inventories", template.get("inventory"))
-    environment = store.get("execution_environments", template.get("execution_environment"))
-    needed = [q["variable"] for q in (template.get("survey_spec") or {}).get("spec", [])
-              if template.get("survey_enabled") and isinstance(q, dict) and q.get("required")]
-    prompting = any(template.get(flag) for flag in ASK.values())
-    return {
-        "can_start_without_user_input": not prompting and not needed,
-        "passwords_needed_to_start": [],
-        **{flag: bool(template.get(flag)) for flag in ASK.values()},
-        "survey_enabled": bool(template.get("survey_enabled")),
-        "variables_needed_to_start": needed,
-        "credential_needed_to_start": False,
-        "inventory_needed_to_start": inventory is None and not template.get("ask_inventory_on_launch"),
-        "job_template_data": {"name": template["name"], "id": template["id"], "description": template.get("description") or ""},
-        "defaults": {
-            "inventory": {"name": inventory["name"], "id": inventory["id"]} if inventory else {"name": None, "id": None},
-            **{f: template.get(f) for f in ("limit", "scm_branch", "job_tags", "skip_tags")},
-            "extra_vars": template.get("extra_vars") or "",
-            "diff_mode": bool(template.get("diff_mode")),
-            "job_type": template.get("job_type"),
-            "verbosity": template.get("verbosity"),
-            "credentials": [
-                {"id": c["id"], "name": c["name"], "credential_type": c.get("credential_type"), "passwords_needed": []}
-                for c in (store.get("credentials", i) for i in template.get("credentials", [])) if c
-            ],
-            "execution_environment": {"name": environment["name"], "id": environment["id"]} if environment else {},
-            "forks": template.get("forks"),
-            "job_slice_count": template.get("job_slice_count"),
-            "timeout": template.get("timeout"),
-            "instance_groups": [],
-        },
-    }
-
-
-def relaunch_job(call: Call, original: Record) -> Record:
-    """A new job (launch_type ``relaunch``) with the original job's settings."""
-    template = call.store.get("job_templates", original.get("job_template"))
-    if template is None:
-        raise BadRequest({"detail": "Job Template associated with this job has been deleted."})
-    fields = {f: original.get(f) for f in (*COPIED, "extra_vars", "credentials", "labels")}
-    fields.update({"name": original["name"], "description": original.get("description") or "",
-                   "unified_job_template": template["id"], "job_template": template["id"], "launch_type": "relaunch",
-                   "webhook_guid": "", "job_slice_number": 0, "artifacts": {}, "scm_revision": ""})
-    job = create_job(call.runtime, "jobs", fields, call.user["id"] if call.user else None)
-    start_later(call.runtime, "jobs", job, {"job_template": template["id"], "unified_job_template": template["id"], "name": template["name"]})
-    return call.store.get("jobs", job["id"]) or job
-
-
-# -- workflow spawn ---------------------------------------------------------------------------
-
-NODE_PROMPTS = ("inventory", "scm_branch", "job_type", "job_tags", "skip_tags", "limit", "diff_mode", "verbosity",
-                "execution_environment", "forks", "job_slice_count", "timeout")
-WORKFLOW_PROMPTS = ("inventory", "limit", "scm_branch", "job_tags", "skip_tags")
-
-
-def build_job_fields(runtime: t.Any, template: Record, node: Record, workflow_job: Record) -> dict[str, t.Any]:
-    """Fields of the job a workflow node runs: node prompts, then the workflow job's, filtered by ask_*."""
-    store = runtime.store
-    prompts: dict[str, t.Any] = {f: node.get(f) for f in NODE_PROMPTS if node.get(f) not in (None, "")}
-    prompts.update({f: workflow_job.get(f) for f in WORKFLOW_PROMPTS if workflow_job.get(f) not in (None, "")})
-    if node.get("credentials"):
-        prompts["credentials"] = list(node["credentials"])
-    accepted = {k: v for k, v in prompts.items() if template.get(ASK[k])}
-    node_vars = node.get("extra_data") or {}
-    if template.get("ask_variables_on_launch") or _survey_variables(template):
-        accepted["extra_vars"] = node_vars
-    fields = job_fields(store, template, accepted)
-    fields["extra_vars"] = _vars_text(store, fields["extra_vars"], workflow_job.get("extra_vars"))
-    if store.get("projects", fields.get("project")) is None or store.get("inventories", fields.get("inventory")) is None:
-        fields["_spawn_problem"] = MISSING_RESOURCE
-    return fields
-
-
-JOB_BUILDERS["job_templates"] = build_job_fields

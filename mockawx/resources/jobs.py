@@ -14,15 +14,10 @@ from ..model import Model, register
 from ._registry import handles
 
 __all__ = [
-    "MODEL", "serialize_job", "dispatched", "run_envelope", "run_fields", "INVENTORY_SUMMARY", "PROJECT_SUMMARY",
-    "project_summary", "cancel_view", "delete_run", "credential_summaries",
+    "MODEL", "serialize_job", "dispatched", "run_envelope", "run_fields", "PROJECT_SUMMARY",
+    "project_summary", "cancel_view", "delete_run", "readable_list", "credential_summaries",
 ]
 
-INVENTORY_SUMMARY = (
-    "id", "name", "description", "has_active_failures", "total_hosts", "hosts_with_active_failures",
-    "total_groups", "has_inventory_sources", "total_inventory_sources", "inventory_sources_with_failures",
-    "organization_id", "kind",
-)
 PROJECT_SUMMARY = ("id", "name", "description", "status", "scm_type", "allow_override")
 # Instance groups jobs run on once the task manager dispatched them (AWX's seeded groups).
 CONTROL_GROUP, DEFAULT_GROUP = "controlplane", "default"
@@ -217,10 +212,15 @@ def cancel_view(kind: str, with_explanation: bool) -> tuple[t.Callable[[Call], d
     return read, post
 
 
-def delete_run(call: Call, kind: str) -> Reply:
+def readable_list(call: Call, kind: str) -> dict[str, t.Any]:
+    """The list of the runs of ``kind`` the user may read."""
+    return list_reply(call, kind, [r for r in call.store.all(kind) if call.access.can(call.user, "read", kind, r)])
+
+
+def delete_run(call: Call, kind: str, *, refuse_active: bool = True) -> Reply:
     """DELETE of a finished run (403 while it, or the workflow that spawned it, is running)."""
     job = get_object(call, kind)
-    if job["status"] in ACTIVE:
+    if refuse_active and job["status"] in ACTIVE:
         raise PermissionDenied({"detail": "Cannot delete running job resource."})
     workflow_job = call.store.get("workflow_jobs", job.get("_workflow_job"))
     if workflow_job is not None and workflow_job["status"] in ACTIVE:
@@ -261,7 +261,7 @@ def relaunch_info(call: Call) -> dict[str, t.Any]:
 
 @handles("api_jobs_relaunch_create")
 def relaunch(call: Call) -> Reply:
-    from .job_templates import relaunch_job
+    from .job_launch import relaunch_job
 
     original = get_object(call, "jobs")
     new = relaunch_job(call, original)

@@ -72,21 +72,22 @@ CANNOT_START = "Scheduled job could not start because it was not in the right st
 def launch_job_template(runtime: Runtime, schedule: Record) -> None:
     """A job of the schedule's job template: the prompts it asks for come from the schedule."""
     from ..execution.lifecycle import create_job, set_status, start_later
-    from .job_templates import ASK, NODE_PROMPTS, _survey_variables, job_fields
+    from .job_launch import NODE_PROMPTS, job_fields, start_info, survey_variables
+    from .job_templates import ASK
 
     store = runtime.store
     template = store.get("job_templates", schedule.get("unified_job_template"))
     if template is None:
         return
     prompts = {f: schedule[f] for f in NODE_PROMPTS if schedule.get(f) not in (None, "") and template.get(ASK[f])}
-    if schedule.get("extra_data") and (template.get("ask_variables_on_launch") or _survey_variables(template)):
+    if schedule.get("extra_data") and (template.get("ask_variables_on_launch") or survey_variables(template)):
         prompts["extra_vars"] = schedule["extra_data"]
     fields = {**job_fields(store, template, prompts), "launch_type": "scheduled", "schedule": schedule["id"]}
     job = create_job(runtime, "jobs", fields, None)
     if store.get("projects", fields.get("project")) is None or store.get("inventories", fields.get("inventory")) is None:
         set_status(runtime, "jobs", job, "failed", CANNOT_START)
         return
-    start_later(runtime, "jobs", job, {"job_template": template["id"], "unified_job_template": template["id"], "name": template["name"]})
+    start_later(runtime, "jobs", job, start_info(template))
 
 
 SCHEDULED_LAUNCHERS["job_templates"] = launch_job_template

@@ -1,40 +1,25 @@
-"""Schedules: rrule validation and arithmetic, CRUD, preview, and the per-template sub-lists."""
+"""Schedules: CRUD, preview, and the per-template sub-lists (the rrule arithmetic lives in ``_rrule``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib.resources
-import pathlib
-import re
 import typing as t
-import warnings
-import zoneinfo
-
-from dateutil import rrule as du_rrule
-from dateutil import tz as du_tz
 
 from ..access import EXECUTE, READ
 from ..clock import format_time
 from ..errors import BadRequest, PermissionDenied, field_error
+from ..model import Model, register
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, created, get_object, list_reply
 from ._crud import schema_defaults
-from ..model import Model, register
 from ._registry import handles
-from .scheduled import arm
+from ._rrule import coerce_until, computed_fields, iso_text, local_zone, next_run, occurrences, timezone_name, until_text, validate_rrule
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template
+from .scheduled import arm
 
-__all__ = ["MODEL", "validate_rrule", "parse_rrule", "next_run", "refresh_next_run", "occurrences", "computed_fields"]
+__all__ = ["MODEL", "refresh_next_run"]
 
-UTC = dt.timezone.utc
-DTSTART_RE = re.compile(r"DTSTART(;[^:]+)?:[0-9]+T[0-9]+Z?")
-NAIVE_DTSTART_RE = re.compile(r"DTSTART:[0-9]+T[0-9]+ ")
-RULE_RE = re.compile(r"RULE:\S*")
-UNTIL_RE = re.compile(r"UNTIL=(\d{8}T\d{6})(Z?)")
-TZID_RE = re.compile(r"DTSTART;TZID=([^:]+):")
-MAX_COUNT = 999
 PREVIEW_COUNT = 10
 PROMPT_FIELDS = (
     "inventory", "scm_branch", "job_type", "job_tags", "skip_tags", "limit", "diff_mode", "verbosity",
@@ -52,137 +37,10 @@ TEMPLATE_NAMES = {"workflow_job_templates": "Workflow Job Template", "job_templa
 UNIQUE_MESSAGE = "Schedule with this Unified job template and Name already exists."
 
 
-# -- rrule ------------------------------------------------------------------------------
-def validate_rrule(value: str) -> list[str]:
-    """AWX's messages for an unacceptable rrule (empty when it is fine)."""
-    errors: list[str] = []
-    lowered = value.lower()
-    dtstarts = DTSTART_RE.findall(value)
-    if not dtstarts:
-        errors.append("Valid DTSTART required in rrule. Value should start with: DTSTART:YYYYMMDDTHHMMSSZ")
-    if NAIVE_DTSTART_RE.search(value):
-        errors.append("DTSTART cannot be a naive datetime.  Specify ;TZINFO= or YYYYMMDDTHHMMSSZZ.")
-    if len(dtstarts) > 1:
-        errors.append("Multiple DTSTART is not supported.")
-    if "rrule:" not in lowered:
-        errors.append("One or more rule required in rrule.")
-    if "exdate:" in lowered:
-        return ["EXDATE not allowed in rrule."]
-    if "rdate:" in lowered:
-        return ["RDATE not allowed in rrule."]
-    for rule in RULE_RE.findall(value):
-        errors.extend(_rule_errors(rule))
-    try:
-        parse_rrule(value)
-    except ValueError as exc:
-        errors.append(f"rrule parsing failed validation: {exc}")
-    return errors
-
-
-def _rule_errors(rule: str) -> list[str]:
-    errors = []
-    if "interval" not in rule.lower():
-        errors.append(f"INTERVAL required in rrule: {rule}")
-    elif "secondly" in rule.lower():
-        errors.append(f"SECONDLY is not supported: {rule}")
-    if re.match(r".*?BYDAY[:=][0-9]+[a-zA-Z]{2}", rule):
-        errors.append(f"BYDAY with numeric prefix not supported: {rule}")
-    if "COUNT" in rule and "UNTIL" in rule:
-        errors.append(f"RRULE may not contain both COUNT and UNTIL: {rule}")
-    count = re.match(r".*?COUNT=([0-9]+)", rule)
-    if count and int(count.group(1)) > MAX_COUNT:
-        errors.append(f"COUNT > 999 is unsupported: {rule}")
-    return errors
-
-
-def local_zone(text: str) -> dt.tzinfo:
-    """The zone the rrule's DTSTART is written in (UTC for a ``Z`` DTSTART)."""
-    match = TZID_RE.search(text)
-    return zoneinfo.ZoneInfo(match.group(1)) if match else UTC
-
-
-def coerce_until(text: str) -> str:
-    """A local UNTIL under a TZID DTSTART is rewritten to UTC (with ``Z``), as AWX stores it."""
-    match = UNTIL_RE.search(text)
-    if not match or match.group(2):
-        return text
-    try:
-        zone = local_zone(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return text
-    local = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=zone)
-    in_utc = local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return text[: match.start()] + f"UNTIL={in_utc}" + text[match.end():]
-
-
-def parse_rrule(text: str) -> du_rrule.rruleset:
-    """The rule set of an rrule string; ``ValueError`` with AWX's text when it cannot be used."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ruleset = du_rrule.rrulestr(coerce_until(text), forceset=True, tzinfos={"Z": du_tz.UTC, "UTC": du_tz.UTC})
-    for rule in [*ruleset._rrule, *ruleset._exrule]:
-        if rule._dtstart is None or rule._dtstart.tzinfo is None:
-            raise ValueError("A valid TZID must be provided (e.g., America/New_York)")
-    return ruleset
-
-
-def occurrences(text: str, after: dt.datetime | None = None, limit: int | None = None) -> list[dt.datetime]:
-    """Occurrences in UTC (those after ``after`` when given), at most ``limit``."""
-    ruleset = parse_rrule(text)
-    found: list[dt.datetime] = []
-    iterator = ruleset.xafter(after) if after is not None else iter(ruleset)
-    for when in iterator:
-        found.append(when.astimezone(UTC))
-        if limit is not None and len(found) >= limit:
-            break
-    return found
-
-
-def _is_finite(ruleset: du_rrule.rruleset) -> bool:
-    return all(rule._count is not None or rule._until is not None for rule in ruleset._rrule)
-
-
-def next_run(schedule: Record, now: dt.datetime) -> dt.datetime | None:
-    """When an enabled schedule fires next after ``now`` (``None`` when disabled or exhausted)."""
-    if not schedule.get("enabled", True):
-        return None
-    found = occurrences(schedule["rrule"], after=now, limit=1)
-    return found[0] if found else None
-
-
-def computed_fields(text: str, enabled: bool, now: dt.datetime) -> dict[str, t.Any]:
-    """``dtstart``, ``dtend``, ``next_run`` (UTC datetimes) for a stored rrule."""
-    ruleset = parse_rrule(text)
-    first = next(iter(ruleset), None)
-    last = None
-    if _is_finite(ruleset):
-        for last in ruleset:  # noqa: B007 - the final occurrence is the end
-            pass
-    upcoming = ruleset.after(now) if enabled else None
-    return {
-        "dtstart": first.astimezone(UTC) if first else None,
-        "dtend": last.astimezone(UTC) if last else None,
-        "next_run": upcoming.astimezone(UTC) if upcoming else None,
-    }
-
-
 def refresh_next_run(store: t.Any, schedule_id: int, now: dt.datetime) -> Record:
     """Recompute a schedule's ``next_run`` after the scheduler launched it (or time moved on)."""
     schedule = store.get("schedules", schedule_id)
     return store.update("schedules", schedule_id, {"next_run": next_run(schedule, now)})
-
-
-def _timezone_name(text: str) -> str:
-    match = TZID_RE.search(text)
-    return match.group(1) if match else "UTC"
-
-
-def _until_text(text: str) -> str:
-    match = UNTIL_RE.search(text)
-    if not match:
-        return ""
-    instant = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
-    return instant.astimezone(local_zone(text)).replace(tzinfo=None).isoformat()
 
 
 # -- serialization ----------------------------------------------------------------------
@@ -225,8 +83,8 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         "dtstart": format_time(record.get("dtstart")),
         "dtend": format_time(record.get("dtend")),
         "next_run": format_time(record.get("next_run")),
-        "timezone": _timezone_name(record["rrule"]),
-        "until": _until_text(record["rrule"]),
+        "timezone": timezone_name(record["rrule"]),
+        "until": until_text(record["rrule"]),
     })
     return body
 
@@ -404,14 +262,9 @@ def schedules_preview(call: Call) -> dict[str, t.Any]:
     found = occurrences(text, after=call.clock.now(), limit=PREVIEW_COUNT)
     zone = local_zone(text)
     return {
-        "local": [_iso(when.astimezone(zone)) for when in found],
-        "utc": [_iso(when) for when in found],
+        "local": [iso_text(when.astimezone(zone)) for when in found],
+        "utc": [iso_text(when) for when in found],
     }
-
-
-def _iso(when: dt.datetime) -> str:
-    text = when.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _template_schedules(kind: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], t.Any]]:
@@ -445,39 +298,3 @@ def schedule_jobs(call: Call) -> dict[str, t.Any]:
     schedule = get_object(call, "schedules")
     launched = [r for r in _copies(call.store, JOB_KINDS) if r.get("schedule") == schedule["id"]]
     return _page(call, UJ_MODEL, [r for r in launched if call.access.can(call.user, READ, r[KIND], r)])
-
-
-@handles("api_schedules_zoneinfo_list")
-def schedule_zoneinfo(call: Call) -> dict[str, t.Any]:
-    """Every time zone a TZID may name, and which names are aliases of another zone (not paginated)."""
-    return _zoneinfo()
-
-
-@functools.lru_cache(maxsize=1)
-def _zoneinfo() -> dict[str, t.Any]:
-    zones = sorted(zoneinfo.available_timezones() - {"localtime"})
-    first_with: dict[bytes, str] = {}
-    links: dict[str, str] = {}
-    for name in zones:
-        data = _zone_file(name)
-        if data is None:
-            continue
-        # zones whose data is identical are one zone under several names: later names link to the first
-        target = first_with.setdefault(data, name)
-        if target != name:
-            links[name] = target
-    return {"zones": zones, "links": links}
-
-
-def _zone_file(name: str) -> bytes | None:
-    """The compiled tz data of a zone (the tzdata package, else the system's zoneinfo directories)."""
-    try:
-        return importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/")).read_bytes()
-    except (ModuleNotFoundError, OSError):
-        pass
-    for root in zoneinfo.TZPATH:
-        try:
-            return pathlib.Path(root, name).read_bytes()
-        except OSError:
-            continue
-    return None

@@ -9,10 +9,11 @@ from ..errors import BadRequest, PermissionDenied
 from ..execution.lifecycle import set_status
 from ..store import Record
 from ..web.call import Call, Reply
-from ._common import base, get_object, list_reply, summary_of, user_summary
+from ._common import base, get_object, summary_of, user_summary
 from ._jobs import ancestor_summary, launched_by, source_summary, status_fields, unified_job_template_summary
 from ..model import Model, register
 from ._registry import handles
+from .jobs import delete_run, readable_list
 
 __all__ = ["serialize"]
 
@@ -111,8 +112,7 @@ MODEL = register(Model(
 
 @handles("api_workflow_approvals_list")
 def approvals(call: Call) -> dict[str, t.Any]:
-    visible = [a for a in call.store.all("workflow_approvals") if call.access.can(call.user, "read", "workflow_approvals", a)]
-    return list_reply(call, "workflow_approvals", visible)
+    return readable_list(call, "workflow_approvals")
 
 
 @handles("api_workflow_approvals_read")
@@ -122,12 +122,7 @@ def approval(call: Call) -> dict[str, t.Any]:
 
 @handles("api_workflow_approvals_delete")
 def delete_approval(call: Call) -> Reply:
-    record = get_object(call, "workflow_approvals")
-    workflow_job = call.store.get("workflow_jobs", record.get("_workflow_job"))
-    if workflow_job is not None and workflow_job["status"] in ("new", "pending", "waiting", "running"):
-        raise PermissionDenied({"detail": "Cannot delete job resource when associated workflow job is running."})
-    call.store.delete("workflow_approvals", record["id"])
-    return Reply(204, None)
+    return delete_run(call, "workflow_approvals", refuse_active=False)
 
 
 @handles("api_workflow_approvals_approve_read", "api_workflow_approvals_deny_read")

@@ -9,29 +9,16 @@ from ..errors import BadRequest, PermissionDenied
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import created, list_reply
+from ._members import association
 from ._registry import handle
 from ._unified import find_unified_template
 from .workflow_nodes import EDGES, KIND, create_node, node_of_call, require_wfjt_admin
 from .workflow_prompts import ask_flag
 
-__all__ = ["sub_id", "graph_of"]
+__all__ = ["graph_of"]
 
 MAX_LABELS = 100
 MODEL_NAMES = {KIND: "WorkflowJobTemplateNode", "credentials": "Credential", "labels": "Label", "instance_groups": "InstanceGroup"}
-
-
-def sub_id(call: Call) -> tuple[int | None, bool]:
-    """AWX's attach/detach body: ``{"id": N}`` (an int), ``disassociate`` present = detach."""
-    data = call.raw_body
-    if not isinstance(data, dict):
-        raise BadRequest("invalid type for post data")
-    raw = data.get("id")
-    detach = "disassociate" in data
-    if detach and not raw:
-        raise BadRequest({"msg": '"id" is required to disassociate'})
-    if raw and (isinstance(raw, bool) or not isinstance(raw, int)):
-        raise BadRequest({"msg": '"id" field must be an integer.'})
-    return (raw or None), detach
 
 
 def _existing(call: Call, kind: str, pk: int) -> Record:
@@ -62,7 +49,7 @@ def _edge_view(edge: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call],
 
     def post(call: Call) -> Reply:
         parent = node_of_call(call)
-        child_id, detach = sub_id(call)
+        child_id, detach = association(call, strict=True)
         if child_id is None:
             child = create_node(call, parent["workflow_job_template"])
             _set_edges(call, parent, edge, [*parent.get(edge, []), child["id"]])
@@ -138,7 +125,7 @@ def _credentials_post(call: Call) -> Reply:
     data = call.raw_body
     if isinstance(data, dict) and not data.get("id"):
         raise BadRequest({"msg": "Credential 'id' field is missing."})
-    credential_id, detach = sub_id(call)
+    credential_id, detach = association(call, strict=True)
     credential = _existing(call, "credentials", t.cast(int, credential_id))
     require_wfjt_admin(call, node["workflow_job_template"])
     current = list(node.get("credentials", []))
@@ -156,7 +143,7 @@ def _credentials_post(call: Call) -> Reply:
 # -- labels and instance groups ------------------------------------------------------------------
 def _labels_post(call: Call) -> Reply:
     node = node_of_call(call)
-    label_id, detach = sub_id(call)
+    label_id, detach = association(call, strict=True)
     require_wfjt_admin(call, node["workflow_job_template"])
     current = list(node.get("labels", []))
     if detach:
@@ -200,7 +187,7 @@ def _instance_groups_post(call: Call) -> Reply:
     data = call.raw_body
     if isinstance(data, dict) and not data.get("id"):
         raise BadRequest({"msg": "Instance Group 'id' field is missing."})
-    group_id, detach = sub_id(call)
+    group_id, detach = association(call, strict=True)
     group = _existing(call, "instance_groups", t.cast(int, group_id))
     require_wfjt_admin(call, node["workflow_job_template"])
     current = list(node.get("instance_groups", []))

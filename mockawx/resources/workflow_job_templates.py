@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import typing as t
 
-from ..errors import Conflict, field_error
+from ..errors import field_error
 from ..store import Record
 from ..web.call import Call
+from ._cascade import delete_workflow_job_template, refuse_while_active
 from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ..model import Model, register
 from ._roles import create_roles, object_roles_summary
 from ._registry import handles
-from ._unified import ACTIVE, current_job, jobs_of_template, job_summary, last_job, template_status
+from ._unified import current_job, jobs_of_template, job_summary, last_job, template_status
 from ._vars import check_vars_text
 
 __all__ = ["MODEL", "serialize", "CHAR_PROMPTS"]
 
 CHAR_PROMPTS = ("limit", "scm_branch", "job_tags", "skip_tags")
-WEBHOOK_SERVICES = ("github", "gitlab", "bitbucket_dc")
 SUBLISTS = (
     "workflow_jobs", "schedules", "launch", "webhook_key", "webhook_receiver", "workflow_nodes", "labels",
     "activity_stream", "notification_templates_started", "notification_templates_success",
@@ -181,18 +181,7 @@ def _after_create(call: Call, record: Record) -> None:
 
 
 def _before_delete(call: Call, record: Record) -> None:
-    active = [j for j in jobs_of_template(call.store, "workflow_job_templates", record["id"]) if j.get("status") in ACTIVE]
-    if active:
-        raise Conflict({
-            "error": "Resource is being used by running jobs.",
-            "active_jobs": [{"id": j["id"], "type": "workflow_job"} for j in sorted(active, key=lambda j: j["id"])],
-        })
-
-
-def _delete(call: Call, record: Record) -> None:
-    from ._cascade import delete_workflow_job_template
-
-    delete_workflow_job_template(call, record)
+    refuse_while_active(call, "workflow_job_templates", record)
 
 
 CRUD = Crud(
@@ -202,7 +191,7 @@ CRUD = Crud(
     validate=_validate,
     after_create=_after_create,
     before_delete=_before_delete,
-    delete=_delete,
+    delete=delete_workflow_job_template,
 )
 register_crud(CRUD, "api_workflow_job_templates")
 

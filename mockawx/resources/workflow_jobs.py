@@ -21,6 +21,7 @@ from ._jobs import (
     template_url,
     unified_job_template_summary,
 )
+from .jobs import readable_list
 from .labels import label_summary
 from ..model import Model, register
 from ._registry import handles
@@ -181,8 +182,7 @@ NODE_MODEL = register(Model(
 
 @handles("api_workflow_jobs_list")
 def workflow_jobs(call: Call) -> dict[str, t.Any]:
-    visible = [j for j in call.store.all("workflow_jobs") if call.access.can(call.user, "read", "workflow_jobs", j)]
-    return list_reply(call, "workflow_jobs", visible)
+    return readable_list(call, "workflow_jobs")
 
 
 @handles("api_workflow_jobs_read")

@@ -62,7 +62,7 @@ def build_schema() -> t.Any:
     # valid requests only (the coverage phase and negative mode send ids such as "null,null", which route nowhere)
     config = SchemathesisConfig.from_dict({"generation": {"mode": "positive"}, "phases": {"coverage": {"enabled": False}}})
     schema = schemathesis.openapi.from_dict(document(), config=config)
-    schema.app = mockawx.create_app(seed="demo", strict=False)
+    schema.app = mockawx.create_app(seed="demo")
     # the control plane resets and rewrites the whole mock; it is exercised by its own tests
     return schema.exclude(path_regex="^/_mockawx/").exclude(operation_id=sorted(set(KNOWN_GAPS) | unimplemented()))
 
@@ -122,7 +122,7 @@ def _check(method: str, path: str, **kwargs: t.Any) -> list[str]:
 
     from contracts import checks
 
-    client = httpx.Client(transport=httpx.WSGITransport(app=mockawx.create_app(seed="demo", strict=False)), base_url="http://mock",
+    client = httpx.Client(transport=httpx.WSGITransport(app=mockawx.create_app(seed="demo")), base_url="http://mock",
                           auth=("admin", "password"))
     response = client.request(method, path, **kwargs)
     op = checks.router().operation(method, path)

@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from mockawx.resources.notifications import notify, send
+from mockawx.resources.notification_delivery import notify, send
 
 NT = "/api/v2/notification_templates/"
 WFJT = "/api/v2/workflow_job_templates/"

@@ -12,7 +12,7 @@ from tests.conftest import ApiClient
 
 @pytest.fixture
 def demo(clock: ManualClock) -> t.Iterator[ApiClient]:
-    application = create_app(clock=clock, strict=False, seed="demo")
+    application = create_app(clock=clock, seed="demo")
     yield ApiClient(application)
     if application.runtime.handler_errors:
         raise application.runtime.handler_errors[0]

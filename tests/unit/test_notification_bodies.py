@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mockawx.resources.notifications import build_notification, render
+from mockawx.resources.notification_bodies import build_notification, render
 from mockawx.store import Store
 
 UTC = dt.timezone.utc

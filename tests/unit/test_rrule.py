@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mockawx.resources.schedules import coerce_until, computed_fields, next_run, occurrences, validate_rrule
+from mockawx.resources._rrule import coerce_until, computed_fields, next_run, occurrences, validate_rrule
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 1, 1, tzinfo=UTC)

@@ -18,7 +18,7 @@ FRESH = pathlib.Path("/work/shared/golden-fresh-install")
 
 @pytest.fixture(scope="module")
 def demo() -> MockAWX:
-    return create_app(seed="demo", clock=ManualClock(), strict=False)
+    return create_app(seed="demo", clock=ManualClock())
 
 
 def _names(app: MockAWX, kind: str, field: str = "name") -> set[str]:
@@ -26,7 +26,7 @@ def _names(app: MockAWX, kind: str, field: str = "name") -> set[str]:
 
 
 def test_empty_seed_is_what_migrations_create() -> None:
-    store = create_app(seed="empty", strict=False).runtime.store
+    store = create_app(seed="empty").runtime.store
     assert [u["username"] for u in store.all("users")] == ["admin"]
     assert sorted(store.tables["system_job_templates"]) == [1, 2, 4, 5]
     assert sorted(store.tables["schedules"]) == [1, 2, 4, 5]
@@ -42,7 +42,7 @@ def _names_of(store: t.Any, kind: str) -> list[str]:
 @pytest.mark.skipif(not FRESH.exists(), reason="the recorded fresh install is not available")
 def test_credential_types_match_the_recorded_install() -> None:
     recorded = json.loads((FRESH / "007_fresh_credential_types.json").read_text())["response"]["body"]["results"]
-    api = ApiClient(create_app(strict=False))
+    api = ApiClient(create_app())
     served = api.get("/api/v2/credential_types/?page_size=200&order_by=id").get_json()["results"]
     keys = ("id", "name", "kind", "namespace", "managed", "inputs", "injectors")
     assert [{k: r[k] for k in keys} for r in served] == [{k: r[k] for k in keys} for r in recorded]
@@ -74,7 +74,7 @@ def test_demo_fresh_install_links(demo: MockAWX) -> None:
 
 
 def test_demo_sample_data_is_deterministic(demo: MockAWX) -> None:
-    again = create_app(seed="demo", clock=ManualClock(), strict=False)
+    again = create_app(seed="demo", clock=ManualClock())
     for kind in ("organizations", "projects", "inventories", "job_templates", "teams"):
         assert _names(again, kind) == _names(demo, kind)
     assert len(demo.runtime.store.all("organizations")) == 3
@@ -91,7 +91,7 @@ def test_demo_workflow_has_four_nodes_with_edges(demo: MockAWX) -> None:
 
 
 def test_issued_bearer_token_authenticates() -> None:
-    app = create_app(strict=False)
+    app = create_app()
     value, record = issue_token(app.runtime.store, app.runtime.clock, 1, scope="read", description="seeded")
     client = ApiClient(app, headers={"Authorization": f"Bearer {value}"})
     assert client.get("/api/v2/me/").get_json()["results"][0]["username"] == "admin"
@@ -110,4 +110,4 @@ def test_demo_serves_through_http(demo: MockAWX) -> None:
 
 def test_unknown_seed_is_refused() -> None:
     with pytest.raises(MockAWXError, match="unknown seed 'nope'"):
-        create_app(seed="nope", strict=False)
+        create_app(seed="nope")
