@@ -183,7 +183,7 @@ class Target:
 def build_target(*, url: str | None, token: str | None, username: str | None, password: str | None, insecure: bool) -> Target:
     """The in-process mock (no socket) when ``url`` is None, else the AWX at ``url``."""
     if url is None:
-        app = mockawx.create_app()  # unimplemented operations answer as the mock does; the suite reports them
+        app = mockawx.create_app(seed="demo")  # a fresh install plus sample data: objects to read everywhere
         options: dict[str, t.Any] = {"transport": httpx.WSGITransport(app=app), "base_url": "http://mock", "auth": ("admin", "password")}
     else:
         options = {"base_url": url.rstrip("/"), "verify": not insecure, "timeout": 60.0}

@@ -65,7 +65,23 @@ def _object_for(awx: t.Any, make: t.Any, collection: str) -> int | None:
         return nodes[0]["job"]  # the approval, once the node has spawned it (else None: skipped)
     if collection == "users":
         return int(awx.ok(awx.get("/api/v2/me/"))["results"][0]["id"])
-    listed = awx.get(f"/api/v2/{collection}/", params={"page_size": 1, "order_by": "id"})
+    found = _first(awx, collection)
+    if found is None and collection in LAUNCHERS:
+        # no run to read yet: start one from the first visible template (it is this run's, cleaned up after)
+        source, action = LAUNCHERS[collection]
+        template = _first(awx, source)
+        launched = awx.post(f"/api/v2/{source}/{template}/{action}/", json={}) if template is not None else None
+        if launched is not None and launched.status_code in (201, 202):
+            return _first(awx, collection)
+    return found
+
+
+# run collections and where one can be started: (template collection, action)
+LAUNCHERS = {"jobs": ("job_templates", "launch"), "project_updates": ("projects", "update")}
+
+
+def _first(awx: t.Any, collection: str) -> int | None:
+    listed = awx.get(f"/api/v2/{collection}/", params={"page_size": 1, "order_by": "-id"})
     if listed.status_code != 200 or not listed.json().get("results"):
         return None
     return int(listed.json()["results"][0]["id"])
