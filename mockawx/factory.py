@@ -6,7 +6,7 @@ from .app import MockAWX
 from .clock import Clock, ManualClock
 from .runtime import Runtime, Settings
 from .execution.scheduler import Scheduler
-from .persist import dump_state
+from .persist import dump_state, rebuild_runs
 from .seed import apply_seed
 from .spec import load_spec
 
@@ -31,6 +31,7 @@ def create_app(
     )
     if isinstance(runtime.clock, ManualClock):
         runtime.clock.attach(Scheduler(runtime).advance)
+    runtime.store.rollback_hooks.append(lambda: rebuild_runs(runtime))
     apply_seed(runtime, seed)
     runtime.hooks["baseline"] = dump_state(runtime)
     return MockAWX(runtime, strict=strict)

@@ -16,7 +16,7 @@ from .store import Store
 if t.TYPE_CHECKING:
     from .runtime import Runtime
 
-__all__ = ["dump_state", "load_state", "FORMAT"]
+__all__ = ["FORMAT", "dump_state", "load_state", "rebuild_runs"]
 
 FORMAT = "mockawx-state/1"
 
@@ -87,7 +87,7 @@ def load_state(runtime: Runtime, data: t.Any) -> None:
         target.tables, target.sequences, target.meta = store.tables, store.sequences, store.meta
         try:
             target._rebuild_indexes()
-            _rebuild_runs(runtime)
+            rebuild_runs(runtime)
             clock_text = data.get("clock")
             instant = dt.datetime.fromisoformat(clock_text) if clock_text else None
         except Exception as exc:  # noqa: BLE001 - a damaged state must leave the old one in place
@@ -107,7 +107,7 @@ def _plan(rules: list[dict[str, t.Any]]) -> OutcomePlan:
     return plan
 
 
-def _rebuild_runs(runtime: Runtime) -> None:
+def rebuild_runs(runtime: Runtime) -> None:
     """Replay each running workflow job's finished children into a fresh engine run."""
     from .engine import WorkflowRun
     from .execution.spawn import find_job

@@ -59,6 +59,8 @@ class Store:
         self._index: dict[tuple[str, str], dict[t.Any, set[int]]] = {}
         self._journal: list[_Undo] | None = None
         self.lock = threading.RLock()
+        # called after a rollback, to rebuild state kept outside the tables (the workflow runs)
+        self.rollback_hooks: list[t.Callable[[], None]] = []
 
     # -- reading -----------------------------------------------------------------------
     def table(self, kind: str) -> dict[int, Record]:
@@ -138,8 +140,12 @@ class Store:
             try:
                 yield
             except BaseException:
+                wrote = bool(self._journal)
                 self._rollback()
                 self.meta.update(saved_meta)
+                if wrote:  # most refusals write nothing before failing: nothing to rebuild then
+                    for hook in self.rollback_hooks:
+                        hook()
                 raise
             finally:
                 self._journal = None

@@ -13,7 +13,7 @@ from .spawn import spawn_job
 if t.TYPE_CHECKING:
     from ..runtime import Runtime
 
-__all__ = ["NO_ERROR_PATH", "cancel_workflow", "launch_workflow", "workflow_run"]
+__all__ = ["EDGES", "NODE_PROMPTS", "NO_ERROR_PATH", "cancel_workflow", "launch_workflow", "relaunch_orphan", "workflow_run"]
 
 NO_ERROR_PATH = "No error handling paths found, marking workflow as failed"
 EDGES = ("success_nodes", "failure_nodes", "always_nodes")
@@ -26,12 +26,34 @@ NODE_PROMPTS = (
 
 def launch_workflow(runtime: Runtime, template: Record, fields: t.Mapping[str, t.Any], user_id: int | None) -> Record:
     """Create a workflow job from ``template`` (pending), copying its nodes and edges."""
-    job = create_job(runtime, "workflow_jobs", {
+    job = _new_workflow_job(runtime, {
         "name": template["name"],
         "description": template.get("description") or "",
         "unified_job_template": template["id"],
         "workflow_job_template": template["id"],
         "allow_simultaneous": template.get("allow_simultaneous", False),
+        **fields,
+    }, user_id)
+    copy_nodes(runtime.store, runtime.store.find("workflow_job_template_nodes", "workflow_job_template", template["id"]), job, runtime.clock.now())
+    return _queue(runtime, job)
+
+
+def relaunch_orphan(runtime: Runtime, original: Record, fields: t.Mapping[str, t.Any], user_id: int | None) -> Record:
+    """Relaunch a workflow job whose template is gone: its own nodes are copied, as AWX does."""
+    job = _new_workflow_job(runtime, {
+        "name": original["name"],
+        "description": original.get("description", ""),
+        "unified_job_template": None,
+        "workflow_job_template": None,
+        "allow_simultaneous": original.get("allow_simultaneous", False),
+        **fields,
+    }, user_id)
+    copy_nodes(runtime.store, runtime.store.find("workflow_job_nodes", "workflow_job", original["id"]), job, runtime.clock.now())
+    return _queue(runtime, job)
+
+
+def _new_workflow_job(runtime: Runtime, fields: t.Mapping[str, t.Any], user_id: int | None) -> Record:
+    return create_job(runtime, "workflow_jobs", {
         "is_sliced_job": False,
         "job_template": None,
         "webhook_service": "",
@@ -40,17 +62,18 @@ def launch_workflow(runtime: Runtime, template: Record, fields: t.Mapping[str, t
         "source_workflow_job": None,
         **fields,
     }, user_id)
-    copy_nodes(runtime.store, template["id"], job, runtime.clock.now())
+
+
+def _queue(runtime: Runtime, job: Record) -> Record:
     set_status(runtime, "workflow_jobs", job, "pending")
     Scheduler(runtime).schedule(0, "workflow_start", job["id"])
     return runtime.store.get("workflow_jobs", job["id"]) or job
 
 
-def copy_nodes(store: Store, template_id: int, job: Record, now: t.Any) -> None:
-    """Copy every template node into a job node, then its edges, keeping identifiers."""
+def copy_nodes(store: Store, source_nodes: t.Sequence[Record], job: Record, now: t.Any) -> None:
+    """Copy template (or earlier job) nodes into the job's nodes, then their edges, keeping identifiers."""
     mapping: dict[int, int] = {}
-    template_nodes = store.find("workflow_job_template_nodes", "workflow_job_template", template_id)
-    for node in template_nodes:
+    for node in source_nodes:
         copied = store.insert("workflow_job_nodes", {
             "id": None,
             "workflow_job": job["id"],
@@ -67,7 +90,7 @@ def copy_nodes(store: Store, template_id: int, job: Record, now: t.Any) -> None:
             **{field: node.get(field) for field in NODE_PROMPTS},
         })
         mapping[node["id"]] = copied["id"]
-    for node in template_nodes:
+    for node in source_nodes:
         store.update("workflow_job_nodes", mapping[node["id"]], {
             edge: [mapping[c] for c in node.get(edge, []) if c in mapping] for edge in EDGES
         })

@@ -11,9 +11,8 @@ from ..web.call import Call
 from ._common import summary_of
 from ._unified import JOB_TYPE_OF_TEMPLATE
 
-__all__ = ["ACTIVE_STATUSES", "ancestor_summary", "job_node_summary", "launched_by", "source_summary", "status_fields", "unified_job_template_summary"]
+__all__ = ["ancestor_summary", "job_node_summary", "launched_by", "source_summary", "status_fields", "unified_job_template_summary"]
 
-ACTIVE_STATUSES = ("new", "pending", "waiting", "running")
 
 
 def status_fields(call: Call, job: Record) -> dict[str, t.Any]:

@@ -159,7 +159,7 @@ def launch(call: Call) -> Reply:
     fields: dict[str, t.Any] = {
         "extra_vars": extra_vars,
         "survey_passwords": {name: "$encrypted$" for name in secrets},
-        "_secrets": secrets,
+        "_secrets": secrets,  # the clear survey passwords, kept for relaunch
         "inventory": accepted.get("inventory", template.get("inventory")),
         **{prompt: accepted.get(prompt, template.get(prompt)) for prompt in CHAR_PROMPTS},
         "labels": sorted(set(template.get("labels", [])) | set(accepted.get("labels") or [])),

@@ -6,7 +6,7 @@ import typing as t
 
 from ..clock import format_time
 from ..errors import BadRequest, PermissionDenied
-from ..execution.lifecycle import set_status
+from ..execution.lifecycle import FAILED, set_status
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, summary_of, user_summary
@@ -106,7 +106,7 @@ MODEL = register(Model(
     fields=("name", "description", "unified_job_template", "launch_type", "status", "failed", "started", "finished",
             "canceled_on", "elapsed", "job_explanation", "timed_out", "approved_or_denied_by"),
     fks={"unified_job_template": "unified_job_templates", "approved_or_denied_by": "users"},
-    computed={"failed": lambda store, r: r.get("status") in ("failed", "error", "canceled")},
+    computed={"failed": lambda store, r: r.get("status") in FAILED},
 ))
 
 

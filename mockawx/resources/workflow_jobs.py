@@ -5,9 +5,9 @@ from __future__ import annotations
 import typing as t
 
 from ..errors import MethodNotAllowed, PermissionDenied
-from ..execution.lifecycle import ACTIVE, cancel_job
+from ..execution.lifecycle import ACTIVE, FAILED, cancel_job
 from ..execution.spawn import find_job
-from ..execution.workflows import launch_workflow
+from ..execution.workflows import NODE_PROMPTS, launch_workflow, relaunch_orphan
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, get_object, list_reply, summary_of
@@ -30,10 +30,6 @@ from .workflow_job_templates import CHAR_PROMPTS
 __all__ = ["serialize_workflow_job", "serialize_job_node"]
 
 DETAIL_ONLY = ("job_args", "job_cwd", "job_env", "result_traceback")
-NODE_PROMPTS = (
-    "extra_data", "inventory", "scm_branch", "job_type", "job_tags", "skip_tags", "limit", "diff_mode",
-    "verbosity", "execution_environment", "forks", "job_slice_count", "timeout",
-)
 
 
 def _job_related(call: Call, job: Record, template: Record | None) -> dict[str, t.Any]:
@@ -122,10 +118,11 @@ MODEL = register(Model(
     serializer=serialize_workflow_job,
     fields=("name", "description", "unified_job_template", "launch_type", "status", "failed", "started", "finished",
             "canceled_on", "elapsed", "job_explanation", "workflow_job_template", "allow_simultaneous", "inventory",
-            *CHAR_PROMPTS, "webhook_service", "webhook_credential", "webhook_guid", "is_sliced_job", "job_template"),
-    fks={"unified_job_template": "unified_job_templates", "workflow_job_template": "workflow_job_templates", "inventory": "inventories"},
+            *CHAR_PROMPTS, "webhook_service", "webhook_credential", "webhook_guid", "is_sliced_job", "job_template", "schedule"),
+    fks={"unified_job_template": "unified_job_templates", "workflow_job_template": "workflow_job_templates", "inventory": "inventories",
+         "schedule": "schedules"},
     m2m={"labels": "labels"},
-    computed={"failed": lambda store, r: r.get("status") in ("failed", "error", "canceled")},
+    computed={"failed": lambda store, r: r.get("status") in FAILED},
 ))
 
 
@@ -193,7 +190,7 @@ def workflow_job(call: Call) -> dict[str, t.Any]:
 @handles("api_workflow_jobs_delete")
 def delete_workflow_job(call: Call) -> Reply:
     job = get_object(call, "workflow_jobs")
-    if job["status"] in ("pending", "waiting", "running"):
+    if job["status"] in ACTIVE - {"new"}:  # a new job may be deleted
         raise PermissionDenied({"detail": "Cannot delete running job resource."})
     store = call.store
     for node in store.find("workflow_job_nodes", "workflow_job", job["id"]):
@@ -218,9 +215,10 @@ def can_cancel(call: Call) -> dict[str, t.Any]:
 @handles("api_workflow_jobs_cancel_create")
 def cancel(call: Call) -> Reply:
     job = get_object(call, "workflow_jobs")
-    if job["status"] not in ACTIVE or job.get("cancel_flag"):
+    if job["status"] not in ACTIVE:
         raise MethodNotAllowed("POST")
-    cancel_job(call.runtime, "workflow_jobs", job)
+    if not job.get("cancel_flag"):  # asking again while the cancel is carried out changes nothing
+        cancel_job(call.runtime, "workflow_jobs", job)
     return Reply(202, None)
 
 
@@ -232,19 +230,21 @@ def relaunch_info(call: Call) -> dict[str, t.Any]:
 
 @handles("api_workflow_jobs_relaunch_create")
 def relaunch(call: Call) -> Reply:
-    from ..errors import field_error
-
     original = get_object(call, "workflow_jobs")
     template = call.store.get("workflow_job_templates", original.get("workflow_job_template"))
-    if template is None:
-        raise field_error("__all__", "Workflow job template was deleted; relaunch is not possible.")
+    if template is None and not call.is_superuser:
+        raise PermissionDenied()  # only a superuser may relaunch a job whose template is gone
     fields = {
         key: original.get(key)
-        for key in ("extra_vars", "inventory", *CHAR_PROMPTS, "survey_passwords")
+        for key in ("extra_vars", "inventory", *CHAR_PROMPTS, "survey_passwords", "_secrets")
     }
     fields["labels"] = list(original.get("labels", []))
     fields["launch_type"] = "relaunch"
-    job = launch_workflow(call.runtime, template, fields, call.user["id"] if call.user else None)
+    user_id = call.user["id"] if call.user else None
+    if template is None:
+        job = relaunch_orphan(call.runtime, original, fields, user_id)
+    else:
+        job = launch_workflow(call.runtime, template, fields, user_id)
     return Reply(201, serialize_workflow_job(call, job, True), {"Location": f"/api/v2/workflow_jobs/{job['id']}/"})
 
 

@@ -112,3 +112,81 @@ def test_nested_workflow_reports_its_parent(api: t.Any, org: dict[str, t.Any], c
     api.post(f"/api/v2/workflow_approvals/{pending_gate(api, child_id)}/approve/", {})
     clock.advance(2)
     assert (status(api, child_id), status(api, parent)) == ("successful", "successful")
+
+
+def test_a_second_cancel_is_accepted_while_the_first_is_carried_out(api: t.Any, org: dict[str, t.Any], clock: t.Any) -> None:
+    wf = gated(api, org, "twice")
+    job = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
+    clock.advance(1)
+    assert api.post(f"/api/v2/workflow_jobs/{job}/cancel/").status_code == 202
+    assert api.get(f"/api/v2/workflow_jobs/{job}/cancel/").get_json()["can_cancel"] is True
+    assert api.post(f"/api/v2/workflow_jobs/{job}/cancel/").status_code == 202
+    clock.advance(1)
+    assert status(api, job) == "canceled"
+
+
+def test_relaunch_after_the_template_is_deleted_copies_the_old_nodes(api: t.Any, org: dict[str, t.Any], clock: t.Any) -> None:
+    wf = gated(api, org, "orphan")
+    job = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
+    clock.advance(1)
+    api.post(f"/api/v2/workflow_approvals/{pending_gate(api, job)}/approve/", {})
+    clock.advance(1)
+    assert api.delete(f"{WFJT}{wf['id']}/").status_code == 204
+    again = api.post(f"/api/v2/workflow_jobs/{job}/relaunch/", {})
+    assert again.status_code == 201, again.get_json()
+    body = again.get_json()
+    assert (body["name"], body["workflow_job_template"], body["launch_type"]) == ("orphan", None, "relaunch")
+    nodes = api.get(f"/api/v2/workflow_jobs/{body['id']}/workflow_nodes/").get_json()["results"]
+    assert [(n["identifier"], n["job"], n["do_not_run"]) for n in nodes] == [("gate", None, False)]
+    clock.advance(1)
+    # the gate's approval template went with the template, so the copied node has none: it fails, as in AWX
+    done = api.get(f"/api/v2/workflow_jobs/{body['id']}/").get_json()
+    assert (done["status"], done["job_explanation"]) == ("failed", "No error handling paths found, marking workflow as failed")
+    node = api.get(f"/api/v2/workflow_jobs/{body['id']}/workflow_nodes/").get_json()["results"][0]
+    assert (node["job"], node["unified_job_template"], node["do_not_run"]) == (None, None, False)
+
+
+def test_only_a_superuser_relaunches_a_job_whose_template_is_gone(api: t.Any, org: dict[str, t.Any], clock: t.Any) -> None:
+    import base64
+
+    from tests.conftest import ApiClient
+
+    wf = gated(api, org, "gone")
+    job = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
+    clock.advance(1)
+    api.post(f"/api/v2/workflow_jobs/{job}/cancel/")
+    clock.advance(1)
+    api.delete(f"{WFJT}{wf['id']}/")
+    api.post("/api/v2/users/", {"username": "plain", "password": "Plain-pass-1"})
+    plain = ApiClient(api.app, {"Authorization": "Basic " + base64.b64encode(b"plain:Plain-pass-1").decode()})
+    refused = plain.post(f"/api/v2/workflow_jobs/{job}/relaunch/", {})
+    assert refused.status_code == 403
+
+
+def test_job_nodes_are_read_only(api: t.Any, org: dict[str, t.Any], clock: t.Any) -> None:
+    wf = gated(api, org, "readonly")
+    job = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
+    node = api.get(f"/api/v2/workflow_jobs/{job}/workflow_nodes/").get_json()["results"][0]["id"]
+    for method in ("put", "patch", "delete"):
+        response = getattr(api, method)(f"/api/v2/workflow_job_nodes/{node}/")
+        assert response.status_code == 405
+        assert response.get_json() == {"detail": f'Method "{method.upper()}" not allowed.'}
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_unknown_ids_answer_awx_404s(api: t.Any) -> None:
+    cases = {
+        "/api/v2/workflow_jobs/999999/cancel/": ("WorkflowJob", ("get", "post")),
+        "/api/v2/workflow_jobs/999999/relaunch/": ("WorkflowJob", ("get", "post")),
+        "/api/v2/workflow_jobs/999999/workflow_nodes/": ("WorkflowJob", ("get",)),
+        "/api/v2/workflow_approvals/999999/approve/": ("WorkflowApproval", ("get", "post")),
+        "/api/v2/workflow_approvals/999999/deny/": ("WorkflowApproval", ("get", "post")),
+        "/api/v2/workflow_job_templates/999999/survey_spec/": ("WorkflowJobTemplate", ("get", "post", "delete")),
+        "/api/v2/workflow_job_templates/999999/copy/": ("WorkflowJobTemplate", ("get", "post")),
+        "/api/v2/workflow_job_templates/999999/launch/": ("WorkflowJobTemplate", ("get", "post")),
+    }
+    for path, (model, methods) in cases.items():
+        for method in methods:
+            response = getattr(api, method)(path)
+            assert response.status_code == 404, (method, path)
+            assert response.get_json() == {"detail": f"No {model} matches the given query."}, (method, path)
