@@ -110,7 +110,11 @@ def test_sigkill_mid_write_keeps_every_acknowledged_change(state_path: pathlib.P
 
             writer = threading.Thread(target=write, daemon=True)
             writer.start()
-            time.sleep(rng.uniform(0.3, 0.8))
+            # let a few writes land however slow the machine is, then kill at a random moment after
+            before, deadline = len(acknowledged), time.monotonic() + 20
+            while len(acknowledged) < before + 5 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.3))
             server.process.kill()  # SIGKILL while requests (and so saves) are in flight
             server.process.wait(timeout=10)
             stop.set()
@@ -125,6 +129,15 @@ def test_sigkill_mid_write_keeps_every_acknowledged_change(state_path: pathlib.P
         assert not [p for p in state_path.parent.iterdir() if p.name.endswith(".tmp")], "a temporary file was left"
     finally:
         last.stop()
+
+
+def _saved_status_is(state_path: pathlib.Path, job_id: int, status: str) -> bool:
+    """Whether the state file (replaced atomically, so always whole) already holds the job's status."""
+    try:
+        data = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(r.get("id") == job_id and r.get("status") == status for r in data.get("tables", {}).get("jobs", []))
 
 
 def _all(client: httpx.Client, path: str) -> list[dict[str, t.Any]]:
@@ -147,7 +160,10 @@ def test_real_time_jobs_run_and_their_progress_is_saved(state_path: pathlib.Path
             assert time.monotonic() < deadline, "the job never finished in real time"
             time.sleep(0.1)
         # the ticker's changes reach the file within the saver's interval, with no request needed
-        time.sleep(0.6)
+        deadline = time.monotonic() + 10
+        while not _saved_status_is(state_path, job, "successful"):
+            assert time.monotonic() < deadline, "the finished job never reached the state file"
+            time.sleep(0.05)
         assert server.client.get("/_mockawx/state/").status_code == 403  # the control token is required
         assert server.client.get("/_mockawx/state/", headers=CONTROL).status_code == 200
     finally:
