@@ -36,7 +36,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x
 
 fuzz: $(STAMP)
-	MOCKAWX_FUZZ_EXAMPLES=$${MOCKAWX_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -q -rfE -p no:randomly tests/fuzz -m "slow or not slow"
+	MOCKAWX_FUZZ_EXAMPLES=$${MOCKAWX_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -q -rfE -p no:randomly tests/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python -m mockawx.bench
