@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import base64
+import os
 import typing as t
 
 import pytest
+from hypothesis import settings
 from werkzeug.test import Client, TestResponse
 
 from mockawx import ManualClock, MockAWX, create_app
+
+# CI replays the same examples every run, so a failure there can be reproduced exactly.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ADMIN_AUTH = {"Authorization": "Basic " + base64.b64encode(b"admin:password").decode()}
 
