@@ -1,4 +1,8 @@
-"""Reference workflow-manager cycle: DNR marking, done check, failure rule and BFS spawn choice."""
+"""Reference workflow-manager cycle: DNR marking, done check, failure rule and BFS spawn choice.
+
+This follows AWX's cycle step by step and costs a full pass per event; the mock runs
+``incremental.WorkflowRun`` instead, and the property tests hold the two to the same answers.
+"""
 
 from __future__ import annotations
 
