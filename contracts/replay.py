@@ -19,12 +19,14 @@ import typing as t
 import httpx
 
 import mockawx
+from mockawx.execution.scheduler import Scheduler
 
 from . import volatile
 from .replay_records import FileResult, Record, advance_clock_for, expand_numbers, load_folder, load_known_differences
 from .replay_jobs import SpawnedJobs
+from .replay_receiver import Receiver
 from .replay_compare import NODE_LISTS, Comparison
-from .replay_setup import ADMIN_PASSWORD, basic, before_file, prepare
+from .replay_setup import ADMIN_PASSWORD, DISPATCHING, basic, before_file, prepare
 from .volatile import IdMap
 
 __all__ = [
@@ -61,16 +63,20 @@ class Replayer:
         self.passwords: dict[str, str] = {"admin": ADMIN_PASSWORD}
         self.tokens: dict[int, str] = {}
         self.deleted_tokens: list[int] = []
+        self.receiver = Receiver()
         prepare(self)
 
     def close(self) -> None:
-        """Release the HTTP client."""
+        """Release the HTTP client and the webhook receiver."""
         self.client.close()
+        self.receiver.close()
 
     def replay(self, record: Record) -> FileResult:
         """Send one recorded request to the mock and compare the answer with the recorded one."""
         expected = record.data["response"]
         advance_clock_for(record, self.app.runtime.clock)
+        if self.folder in DISPATCHING:
+            Scheduler(self.app.runtime).run_due()
         before_file(self, record.number)
         self.rebuild_unrecorded_nodes(record)
         admin = {"Authorization": basic("admin", ADMIN_PASSWORD)}
@@ -153,7 +159,8 @@ class Replayer:
         if isinstance(body, dict) and not RECEIVER_PATH.search(path):
             body = self._map_body(body, path)
         # Compact JSON: the bytes the recorder sent (webhook signatures are HMACs of exactly these).
-        return json.dumps(body, separators=(",", ":")).encode()
+        content = json.dumps(body, separators=(",", ":")).encode()
+        return content if RECEIVER_PATH.search(path) else self.receiver.rewrite(content)
 
     def _authorization(self, record: Record, value: str) -> str:
         if value == "Basic <redacted: admin user>":

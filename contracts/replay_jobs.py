@@ -17,10 +17,11 @@ __all__ = ["SpawnedJobs"]
 APPROVAL_PATH = re.compile(r"^/api/v2/workflow_approvals/(\d+)/")
 WAIT_SECONDS = 60  # how long the recorder would have waited for AWX to spawn an approval
 NOWHERE = 10**9  # added to an unresolvable id: no mock object has it
+SPAWNED = re.compile(r'node #\d+ spawns job #(\d+), "([^"]*)"')
 
 
 class SpawnedJobs:
-    """Where each recorded approval lives: ``{approval id: (workflow job id, node identifier)}``."""
+    """Where each recorded approval lives: ``{approval id: (workflow job id, node identifier or "name:" + job name)}``."""
 
     def __init__(self, records: t.Iterable[t.Any]) -> None:
         self.nodes: dict[int, tuple[int, str]] = {}
@@ -30,11 +31,20 @@ class SpawnedJobs:
     def _scan(self, body: t.Any) -> None:
         items = body.get("results", [body]) if isinstance(body, dict) else []
         for item in items:
+            if isinstance(item, dict) and item.get("type") == "notification":
+                self._scan_summary(item.get("body"))
             if not isinstance(item, dict) or item.get("type") != "workflow_job_node":
                 continue
             job = (item.get("summary_fields") or {}).get("job") or {}
             if job.get("type") == "workflow_approval" and item.get("identifier"):
                 self.nodes[int(job["id"])] = (int(item["workflow_job"]), str(item["identifier"]))
+
+    def _scan_summary(self, body: t.Any) -> None:
+        """A workflow's success/error notification names each node's job: ``node #N spawns job #M, "NAME"``."""
+        if not isinstance(body, dict) or not isinstance(body.get("id"), int) or not isinstance(body.get("body"), str):
+            return
+        for job, name in SPAWNED.findall(body["body"]):
+            self.nodes.setdefault(int(job), (body["id"], f"name:{name}"))
 
     def resolve(self, path: str, ids: t.Any, client: t.Any, auth: dict[str, str], clock: t.Any) -> None:
         """Teach ``ids`` the mock's id of the approval ``path`` names, if it is still unknown."""
@@ -56,8 +66,12 @@ class SpawnedJobs:
 
     @staticmethod
     def _job_of(client: t.Any, auth: dict[str, str], workflow_job: int, identifier: str) -> int | None:
-        nodes = client.get(f"/api/v2/workflow_jobs/{workflow_job}/workflow_nodes/", params={"identifier": identifier}, headers=auth)
+        params = {} if identifier.startswith("name:") else {"identifier": identifier}
+        nodes = client.get(f"/api/v2/workflow_jobs/{workflow_job}/workflow_nodes/", params=params, headers=auth)
         if nodes.status_code != 200:
             return None
         jobs = [node["job"] for node in nodes.json()["results"] if node.get("job") is not None]
+        if identifier.startswith("name:"):
+            named = [node for node in nodes.json()["results"] if (node["summary_fields"].get("job") or {}).get("name") == identifier[5:]]
+            jobs = [node["job"] for node in named if node.get("job") is not None]
         return jobs[0] if jobs else None

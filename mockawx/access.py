@@ -10,9 +10,10 @@ import typing as t
 
 from .store import Record, Store
 
-__all__ = ["Access", "READ", "CHANGE", "DELETE", "EXECUTE", "ADMIN", "APPROVE"]
+__all__ = ["Access", "READ", "CHANGE", "DELETE", "EXECUTE", "ADMIN", "APPROVE", "COPY"]
 
 READ, CHANGE, DELETE, EXECUTE, ADMIN, APPROVE = "read", "change", "delete", "execute", "admin", "approve"
+COPY = "copy"  # separate from ADMIN: a workflow template's admin may not copy it (its organization decides)
 
 
 RolePolicy = t.Callable[[Store, Record, str, str, Record], bool]
@@ -45,5 +46,5 @@ class Access:
 
     def capabilities(self, user: Record | None, kind: str, record: Record, names: t.Iterable[str]) -> dict[str, bool]:
         """``summary_fields.user_capabilities`` for ``record``."""
-        mapping = {"edit": CHANGE, "delete": DELETE, "start": EXECUTE, "schedule": EXECUTE, "copy": ADMIN}
+        mapping = {"edit": CHANGE, "delete": DELETE, "start": EXECUTE, "schedule": EXECUTE, "copy": COPY}
         return {name: self.can(user, mapping.get(name, name), kind, record) for name in names}

@@ -95,10 +95,6 @@ def register_membership(operation_prefix: str, object_type: str, role_field: str
             revoke(call.store, role, user_id)
             return Reply(204, None)
         grant(call.store, role, user_id)
-        if object_type == "organization" and role_field == "admin_role":
-            member = role_of(call.store, object_type, parent["id"], "member_role")
-            if member is not None:
-                grant(call.store, member, user_id)
         if call.body.get("id") is not None:
             return Reply(204, None)
         from .users import serialize as serialize_user

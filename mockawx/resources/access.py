@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ..access import ADMIN, APPROVE, CHANGE, DELETE, EXECUTE, READ
+from ..access import ADMIN, APPROVE, CHANGE, COPY, DELETE, EXECUTE, READ
 from ..errors import PermissionDenied
 from ..store import Record, Store
 from ..web.call import Call, Reply
@@ -122,7 +122,7 @@ def holds(store: Store, user: Record | None, object_type: str, object_id: t.Any,
 
 
 ROLE_FOR_ACTION = {READ: "read_role", CHANGE: "admin_role", DELETE: "admin_role", ADMIN: "admin_role",
-                   EXECUTE: "execute_role", APPROVE: "approval_role"}
+                   COPY: "admin_role", EXECUTE: "execute_role", APPROVE: "approval_role"}
 TYPE_OF_KIND = {kind: object_type for object_type, kind in KIND_OF_TYPE.items()}
 
 

@@ -44,6 +44,10 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
 }
 HIDDEN = frozenset({"password"})
 INTERNAL = frozenset({"id", "created", "modified", "created_by", "modified_by"})
+# Secrets AWX never writes into an entry (rotating a webhook key makes no entry at all).
+UNRECORDED = frozenset({"webhook_key"})
+# Stored fields outside the write schema that AWX's snapshot of a create or delete also carries (before ``id``).
+SNAPSHOT_EXTRA = {"workflow_job_templates": ("survey_spec",)}
 
 
 Context = t.Any  # a Call, or anything with ``store``, ``clock`` and ``settings`` (the Runtime)
@@ -81,7 +85,8 @@ def snapshot(context: Context, kind: str, record: Record) -> dict[str, t.Any]:
         fields = list(spec.schema(schema_name).get("properties", {}))
     else:
         fields = [k for k in record if k not in INTERNAL and not k.startswith("_")]
-    changes = {f: _render(context.store, kind, f, record.get(f)) for f in fields if f in record}
+    fields += [f for f in SNAPSHOT_EXTRA.get(kind, ()) if f not in fields]
+    changes = {f: _render(context.store, kind, f, record.get(f)) for f in fields if f in record and f not in UNRECORDED}
     changes["id"] = record["id"]
     return changes
 
@@ -90,7 +95,7 @@ def changed_fields(before: Record, after: t.Mapping[str, t.Any], kind: str | Non
     """``{field: [old, new]}`` for every field an update really changes."""
     changes: dict[str, list[t.Any]] = {}
     for field, new in after.items():
-        if field in INTERNAL or field.startswith("_") or before.get(field) == new:
+        if field in INTERNAL or field in UNRECORDED or field.startswith("_") or before.get(field) == new:
             continue
         if kind is not None and store is not None:
             changes[field] = [_render(store, kind, field, before.get(field)), _render(store, kind, field, new)]

@@ -74,7 +74,7 @@ def notify(runtime: t.Any, job: Record, event: str, approval: Record | None = No
     organization = store.get("organizations", template.get("organization"))
     ids += [i for i in (organization or {}).get(field) or [] if i not in ids]
     sent = []
-    for pk in ids:
+    for pk in sorted(ids):  # AWX sends in the templates' id order, whatever order they were attached in
         nt = store.get("notification_templates", pk)
         if nt is not None:
             sent.append(send(runtime, nt, build_notification(store, nt, job, event, approval), job))

@@ -61,9 +61,16 @@ def serialize_template(call: Call, record: Record, detail: bool) -> dict[str, t.
         "organization": record.get("organization"),
         "notification_type": record["notification_type"],
         "notification_configuration": _stored_order(call, masked(record["notification_type"], record.get("notification_configuration") or {})),
-        "messages": _stored_order(call, record.get("messages")),
+        "messages": _stored_order(call, _answered_messages(call, record.get("messages"))),
     })
     return body
+
+
+def _answered_messages(call: Call, messages: t.Any) -> t.Any:
+    """The write's answer names the events left out as null, after the ones given (they are not stored)."""
+    if call.method in ("POST", "PUT", "PATCH") and isinstance(messages, dict):
+        return {**messages, **{e: None for e in MESSAGE_EVENTS if e not in messages}}
+    return messages
 
 
 def _stored_order(call: Call, value: t.Any) -> t.Any:
@@ -114,10 +121,8 @@ def _validate(call: Call, values: dict[str, t.Any], existing: Record | None) -> 
         errors = check_messages(kind, values.get("messages"))
         if errors:
             raise BadRequest({"messages": errors})
-    if isinstance(values.get("messages"), dict) or (values.get("messages") is None and existing is None):
-        # events left out are stored as null, after the ones given
-        given = dict(values.get("messages") or {})
-        values["messages"] = {**given, **{e: None for e in MESSAGE_EVENTS if e not in given}}
+    if values.get("messages") is None and existing is None:
+        values["messages"] = {e: None for e in MESSAGE_EVENTS}  # the default; given messages are stored as given
 
 
 def _delete(call: Call, record: Record) -> None:

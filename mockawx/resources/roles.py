@@ -83,16 +83,29 @@ def _visible(call: Call, roles: t.Iterable[Record]) -> list[Record]:
     return [r for r in roles if call.access.can(user, "read", KIND_OF_TYPE.get(r["content_type"], ""), _resource(store, r))]
 
 
-def role_page(call: Call, roles: t.Iterable[Record]) -> dict[str, t.Any]:
-    """Like ``list_reply``, plus ``content_type__model`` (the store keeps content types by name)."""
+def role_page(call: Call, roles: t.Iterable[Record], *, holder: bool = False) -> dict[str, t.Any]:
+    """Like ``list_reply``, plus ``content_type__model`` (the store keeps content types by name).
+
+    ``holder``: the roles of one user or team, which AWX lists newest first and marks with whether the caller may
+    take each one away (``user_capabilities.unattach``).
+    """
     query = call.query
     wanted = [query[key] for key in CONTENT_TYPE_FILTERS if key in query]
     rest: MultiDict[str, str] = MultiDict([(k, v) for k, v in query.items(multi=True) if k not in CONTENT_TYPE_FILTERS])
     selected = [r for r in roles if all(r["content_type"] == w for w in wanted)]
     selected = order_records(call.store, MODEL, filter_records(call.store, MODEL, selected, rest), rest)
+    if holder and not (query.get("order_by") or query.get("order")):
+        selected.sort(key=lambda r: r["id"], reverse=True)
     page = paginate(call.full_path, query, selected)
-    page["results"] = [serialize(call, r, False) for r in page["results"]]
+    page["results"] = [_held(call, r) if holder else serialize(call, r, False) for r in page["results"]]
     return page
+
+
+def _held(call: Call, role: Record) -> dict[str, t.Any]:
+    body = serialize(call, role, False)
+    unattach = call.access.can(call.user, "admin", KIND_OF_TYPE.get(role["content_type"], ""), _resource(call.store, role))
+    body["summary_fields"] = {"user_capabilities": {"unattach": unattach}, **body["summary_fields"]}
+    return body
 
 
 def _role(call: Call) -> Record:
@@ -170,7 +183,7 @@ def role_users_attach(call: Call) -> Reply:
 def user_roles(call: Call) -> dict[str, t.Any]:
     user = get_object(call, "users")
     held = [r for r in call.store.all("roles") if user["id"] in r["members"]]
-    return role_page(call, _visible(call, held))
+    return role_page(call, _visible(call, held), holder=True)
 
 
 @handles("api_users_roles_create")
@@ -192,7 +205,8 @@ def role_teams(call: Call) -> dict[str, t.Any]:
 
 def attach_role_to_team(call: Call, role: Record, team: Record, disassociate: bool) -> Reply:
     """Give a team a role (or take it back) with AWX's refusals."""
-    if role["content_type"] == "organization" and role["role_field"] in ORG_PARTICIPATION and not disassociate:
+    # Refused even when taking the role away (the check comes before AWX looks at "disassociate").
+    if role["content_type"] == "organization" and role["role_field"] in ORG_PARTICIPATION:
         raise BadRequest({"msg": "You cannot assign an Organization participation role as a child role for a Team."})
     if role["content_type"] == "credential" and not disassociate:
         credential = _resource(call.store, role) or {}

@@ -85,7 +85,7 @@ register_crud(CRUD, "api_teams")
 @handles("api_teams_roles_list")
 def team_roles_list(call: Call) -> dict[str, t.Any]:
     team = get_object(call, "teams")
-    return role_page(call, team_roles(call.store, team["id"]))
+    return role_page(call, team_roles(call.store, team["id"]), holder=True)
 
 
 @handles("api_teams_roles_create")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from ..errors import field_error
+from ..execution.lifecycle import FAILED
 from ..store import Record
 from ..web.call import Call
 from ._cascade import delete_workflow_job_template, refuse_while_active
@@ -80,6 +81,8 @@ def _summary(call: Call, record: Record) -> dict[str, t.Any]:
     last = last_job(store, "workflow_job_templates", pk)
     if last is not None:
         summary["last_job"] = job_summary(last, ("id", "name", "description", "finished", "status", "failed", "canceled_on"))
+        if summary["last_job"].get("canceled_on") is None:
+            summary["last_job"].pop("canceled_on", None)  # AWX lists it only for a cancelled job
         summary["last_update"] = job_summary(last, ("id", "name", "description", "status", "failed"))
     current = current_job(store, "workflow_job_templates", pk)
     if current is not None:
@@ -108,7 +111,7 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         "name": record["name"],
         "description": record.get("description") or "",
         "last_job_run": format_time(last["finished"]) if last else None,
-        "last_job_failed": bool(last and last.get("status") in ("failed", "error", "canceled")),
+        "last_job_failed": bool(last and last.get("status") in FAILED),
         "next_job_run": format_time(schedule["next_run"]) if schedule else None,
         "status": template_status(call.store, "workflow_job_templates", record),
     })
