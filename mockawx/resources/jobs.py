@@ -217,14 +217,16 @@ def readable_list(call: Call, kind: str) -> dict[str, t.Any]:
     return list_reply(call, kind, [r for r in call.store.all(kind) if call.access.can(call.user, "read", kind, r)])
 
 
-def delete_run(call: Call, kind: str, *, refuse_active: bool = True) -> Reply:
-    """DELETE of a finished run (403 while it, or the workflow that spawned it, is running)."""
+def delete_run(call: Call, kind: str, *, refuse_active: bool = True, cleanup: t.Callable[[Record], None] | None = None) -> Reply:
+    """DELETE of a run that is not underway (403 while it, or the workflow that spawned it, runs); ``new`` may go."""
     job = get_object(call, kind)
-    if refuse_active and job["status"] in ACTIVE:
+    if refuse_active and job["status"] in ACTIVE - {"new"}:
         raise PermissionDenied({"detail": "Cannot delete running job resource."})
-    workflow_job = call.store.get("workflow_jobs", job.get("_workflow_job"))
-    if workflow_job is not None and workflow_job["status"] in ACTIVE:
+    parent = call.store.get("workflow_jobs", job.get("_workflow_job") or job.get("source_workflow_job"))
+    if parent is not None and parent["status"] in ACTIVE:
         raise PermissionDenied({"detail": "Cannot delete job resource when associated workflow job is running."})
+    if cleanup is not None:
+        cleanup(job)
     call.store.delete(kind, job["id"])
     return Reply(204, None)
 

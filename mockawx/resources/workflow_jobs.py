@@ -21,7 +21,7 @@ from ._jobs import (
     template_url,
     unified_job_template_summary,
 )
-from .jobs import readable_list
+from .jobs import delete_run, readable_list
 from .labels import label_summary
 from ..model import Model, register
 from ._registry import handles
@@ -189,15 +189,12 @@ def workflow_job(call: Call) -> dict[str, t.Any]:
 
 @handles("api_workflow_jobs_delete")
 def delete_workflow_job(call: Call) -> Reply:
-    job = get_object(call, "workflow_jobs")
-    if job["status"] in ACTIVE - {"new"}:  # a new job may be deleted
-        raise PermissionDenied({"detail": "Cannot delete running job resource."})
-    store = call.store
-    for node in store.find("workflow_job_nodes", "workflow_job", job["id"]):
-        store.delete("workflow_job_nodes", node["id"])
-    store.meta.get("workflow_runs", {}).pop(job["id"], None)
-    store.delete("workflow_jobs", job["id"])
-    return Reply(204, None)
+    def drop_nodes(job: Record) -> None:
+        for node in call.store.find("workflow_job_nodes", "workflow_job", job["id"]):
+            call.store.delete("workflow_job_nodes", node["id"])
+        call.store.meta.get("workflow_runs", {}).pop(job["id"], None)
+
+    return delete_run(call, "workflow_jobs", cleanup=drop_nodes)
 
 
 @handles("api_workflow_jobs_workflow_nodes_list")
