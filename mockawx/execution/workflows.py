@@ -16,6 +16,7 @@ if t.TYPE_CHECKING:
 __all__ = ["EDGES", "NODE_PROMPTS", "NO_ERROR_PATH", "cancel_workflow", "launch_workflow", "relaunch_orphan", "workflow_run"]
 
 NO_ERROR_PATH = "No error handling paths found, marking workflow as failed"
+BLOCK_NOTICE_SECONDS = 30  # AWX's task manager explains a blocked job on a later pass, about this long after
 EDGES = ("success_nodes", "failure_nodes", "always_nodes")
 EDGE_KIND = {"success_nodes": EdgeKind.SUCCESS, "failure_nodes": EdgeKind.FAILURE, "always_nodes": EdgeKind.ALWAYS}
 NODE_PROMPTS = (
@@ -114,22 +115,34 @@ def _workflow_start(runtime: Runtime, job_id: int) -> None:
     job = store.get("workflow_jobs", job_id)
     if job is None or job["status"] != "pending":
         return
-    if _blocked(store, job):
-        return  # started again when the running one finishes
+    blocker = _blocker(store, job)
+    if blocker is not None:
+        # started again when the running one finishes; AWX's task manager says why on its next pass
+        Scheduler(runtime).schedule(BLOCK_NOTICE_SECONDS, "workflow_blocked", job_id, blocker["id"])
+        return
     job = set_status(runtime, "workflow_jobs", job, "running")
     run = WorkflowRun(job_graph(store, job_id))
     store.meta.setdefault("workflow_runs", {})[job_id] = run
     apply_step(runtime, job, run.start())
 
 
-def _blocked(store: Store, job: Record) -> bool:
-    """allow_simultaneous false: wait while another job of the template is running."""
+def _blocker(store: Store, job: Record) -> Record | None:
+    """allow_simultaneous false: the job of the same template that this one must wait for."""
     if job.get("allow_simultaneous") or job.get("workflow_job_template") is None:
-        return False
-    return any(
-        other["id"] != job["id"] and other["status"] in ("waiting", "running")
-        for other in store.find("workflow_jobs", "workflow_job_template", job["workflow_job_template"])
-    )
+        return None
+    running = [
+        other for other in store.find("workflow_jobs", "workflow_job_template", job["workflow_job_template"])
+        if other["id"] != job["id"] and other["status"] in ("waiting", "running")
+    ]
+    return min(running, key=lambda other: other["id"]) if running else None
+
+
+@action("workflow_blocked")
+def _explain_block(runtime: Runtime, job_id: int, blocker_id: int) -> None:
+    job = runtime.store.get("workflow_jobs", job_id)
+    blocker = runtime.store.get("workflow_jobs", blocker_id)
+    if job is not None and job["status"] == "pending" and blocker is not None and blocker["status"] in ACTIVE:
+        runtime.store.update("workflow_jobs", job_id, {"job_explanation": f"waiting for workflowjob-{blocker_id} to finish"})
 
 
 def apply_step(runtime: Runtime, job: Record, step: Step) -> None:

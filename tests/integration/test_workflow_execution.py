@@ -29,8 +29,12 @@ def test_second_launch_waits_while_the_first_runs(api: t.Any, org: dict[str, t.A
     first = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
     clock.advance(1)
     second = api.post(f"{WFJT}{wf['id']}/launch/", {}).get_json()["id"]
-    clock.advance(60)
+    clock.advance(10)
+    assert api.get(f"/api/v2/workflow_jobs/{second}/").get_json()["job_explanation"] == ""
+    clock.advance(50)
     assert (status(api, first), status(api, second)) == ("running", "pending")
+    waiting = api.get(f"/api/v2/workflow_jobs/{second}/").get_json()["job_explanation"]
+    assert waiting == f"waiting for workflowjob-{first} to finish"
     # the template shows its newest active job (its current_job), which is the waiting one
     assert api.get(f"{WFJT}{wf['id']}/").get_json()["status"] == "pending"
     api.post(f"/api/v2/workflow_approvals/{pending_gate(api, first)}/approve/", {})
