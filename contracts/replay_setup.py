@@ -77,7 +77,11 @@ def _admin_logged_in(replayer: Replayer) -> None:
 #   (201, 203); the project update the inventory update spawned (launch_type sync) failed at once (144).
 OUTCOMES: dict[str, list[dict[str, t.Any]]] = {
     "golden-supporting": [
-        {"match": {"name": "sup-gu20-jt"}, "results": [{"status": "error", "duration": 0.05}]},
+        # 1733 (launched before the template had an execution environment) could not start; the later ones errored
+        {"match": {"name": "sup-gu20-jt"}, "results": [
+            {"status": "error", "duration": 0.05, "job_explanation": "Job could not start because no Execution Environment could be found."},
+            {"status": "error", "duration": 0.05},
+        ]},
         # In start order: 1729 (104) runs until cancelled; 1730 (114) never starts (it waits behind 1729);
         # the sync update of the inventory update (140) fails at once.
         {"match": {"name": "sup-gu20-git"}, "results": [

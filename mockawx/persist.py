@@ -25,7 +25,7 @@ def _encode(value: t.Any) -> t.Any:
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, Outcome):
-        return {"$outcome": [value.status, value.duration]}
+        return {"$outcome": [value.status, value.duration, value.job_explanation]}
     if isinstance(value, dict):
         return {str(k): _encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -38,8 +38,7 @@ def _decode(value: t.Any) -> t.Any:
         if set(value) == {"$dt"}:
             return dt.datetime.fromisoformat(value["$dt"])
         if set(value) == {"$outcome"}:
-            status, duration = value["$outcome"]
-            return Outcome(status, duration)
+            return Outcome(*value["$outcome"])
         return {k: _decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_decode(v) for v in value]
@@ -102,7 +101,7 @@ def load_state(runtime: Runtime, data: t.Any) -> None:
 def _plan(rules: list[dict[str, t.Any]]) -> OutcomePlan:
     plan = OutcomePlan()
     for raw in rules:
-        rule = plan.add(raw["match"], [Outcome(r["status"], r.get("duration")) for r in raw["results"]])
+        rule = plan.add(raw["match"], [Outcome(r["status"], r.get("duration"), r.get("job_explanation")) for r in raw["results"]])
         rule.used = int(raw.get("used", 0))
     return plan
 

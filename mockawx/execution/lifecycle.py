@@ -125,7 +125,7 @@ def _job_start(runtime: Runtime, kind: str, job_id: int) -> None:
     job = set_status(runtime, kind, job, "running")
     outcome: Outcome = job.get("_outcome") or Outcome()
     duration = runtime.settings.job_duration if outcome.duration is None else outcome.duration
-    Scheduler(runtime).schedule(duration, "job_finish", kind, job_id, outcome.status)
+    Scheduler(runtime).schedule(duration, "job_finish", kind, job_id, outcome.status, outcome.job_explanation)
 
 
 @action("job_finish")

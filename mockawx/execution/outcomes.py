@@ -12,10 +12,11 @@ STATUSES = ("successful", "failed", "error", "canceled")
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Outcome:
-    """How one job ends: its final status after ``duration`` seconds of running."""
+    """How one job ends: its final status (and explanation) after ``duration`` seconds of running."""
 
     status: str = "successful"
     duration: float | None = None
+    job_explanation: str | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -92,4 +93,4 @@ def _outcome(value: Outcome | t.Mapping[str, t.Any] | str) -> Outcome:
         return value
     if isinstance(value, str):
         return Outcome(value)
-    return Outcome(str(value.get("status", "successful")), value.get("duration"))
+    return Outcome(str(value.get("status", "successful")), value.get("duration"), value.get("job_explanation"))

@@ -596,7 +596,8 @@ def special_schemas(schemas: dict) -> None:
                                  "workflow_job": I, "workflow_job_template": I, "name": S},
                   "description": "Which spawned jobs (or approvals) the results apply to; every key must match."},
         "results": {"type": "array", "minItems": 1,
-                    "items": obj({"status": status, "duration": {"type": ["number", "null"], "minimum": 0}}, ["status"]),
+                    "items": obj({"status": status, "duration": {"type": ["number", "null"], "minimum": 0},
+                                  "job_explanation": {"type": ["string", "null"]}}, ["status"]),
                     "description": "Consumed in order, one per matching job; the last one repeats."},
     }, ["match", "results"])
     schemas["MockOutcomeList"] = obj({"count": I, "results": {"type": "array", "items": ref("MockOutcomeRule")}},

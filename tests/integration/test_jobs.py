@@ -181,3 +181,19 @@ def test_spawned_job_cannot_be_deleted_while_workflow_runs(app: t.Any, api: t.An
     refused = api.delete(f"{JOBS}{done[0]['id']}/")
     assert refused.status_code == 403
     assert refused.get_json() == {"detail": "Cannot delete job resource when associated workflow job is running."}
+
+
+def test_scripted_outcome_can_carry_a_job_explanation(api: t.Any, clock: t.Any) -> None:
+    """A scripted result may say why the job ended, as AWX fills job_explanation."""
+    org = api.post("/api/v2/organizations/", {"name": "why"}).get_json()
+    inventory = api.post("/api/v2/inventories/", {"name": "inv", "organization": org["id"]}).get_json()
+    project = api.post("/api/v2/projects/", {"name": "p", "organization": org["id"], "scm_type": "git", "scm_url": "https://example.invalid/p.git"}).get_json()
+    clock.advance(5)
+    template = api.post("/api/v2/job_templates/", {"name": "jt", "project": project["id"], "inventory": inventory["id"], "playbook": "hello_world.yml"}).get_json()
+    reason = "Job could not start because no Execution Environment could be found."
+    rule = {"match": {"job_template": template["id"]}, "results": [{"status": "error", "duration": 0, "job_explanation": reason}]}
+    assert api.post("/_mockawx/outcomes/", rule).status_code == 201
+    job = api.post(f"/api/v2/job_templates/{template['id']}/launch/", {}).get_json()
+    clock.advance(5)
+    done = api.get(f"/api/v2/jobs/{job['id']}/").get_json()
+    assert (done["status"], done["job_explanation"]) == ("error", reason)
