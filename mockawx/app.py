@@ -48,7 +48,9 @@ class MockAWX:
         """Answer one request; an unexpected exception is kept for the test to re-raise."""
         started = time.perf_counter()
         try:
-            response = self._dispatch(request)
+            # one request at a time: authentication and rendering read the store too
+            with self.runtime.store.lock:
+                response = self._dispatch(request)
         except Exception as exc:  # noqa: BLE001 - a bug must still answer, and be reported
             self.runtime.handler_errors.append(exc)
             response = Response(json.dumps({"detail": "Internal server error."}), 500, content_type="application/json")
