@@ -91,6 +91,10 @@ def register_membership(operation_prefix: str, object_type: str, role_field: str
         role = role_of(call.store, object_type, parent["id"], role_field)
         if role is None:
             raise BadRequest({"detail": "Role matching query does not exist."})
+        if disassociate or user_id not in role["members"]:  # AWX records every revoke, but only new grants
+            from .activity_stream import record_role_change
+
+            record_role_change(call, role, "users", user_id, disassociate)
         if disassociate:
             revoke(call.store, role, user_id)
             return Reply(204, None)

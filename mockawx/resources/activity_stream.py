@@ -18,7 +18,7 @@ from ._common import get_object, list_reply, user_summary
 from ..model import MODELS, Model, register
 from ._registry import handles
 
-__all__ = ["record_activity", "record_association", "changed_fields", "snapshot", "TYPE_KINDS"]
+__all__ = ["record_activity", "record_association", "record_role_change", "record_user_create", "record_workflow_job_create", "changed_fields", "snapshot", "TYPE_KINDS"]
 
 # Object types an entry can point at, in the order AWX lists them in related/summary_fields.
 TYPE_KINDS: dict[str, str] = {
@@ -41,6 +41,7 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "schedule": ("id", "name", "description", "next_run"),
     "workflow_approval": ("id", "name"),
     "notification": ("id", "status", "notification_type", "notification_template_id"),
+    "workflow_job_template_node": ("id", "unified_job_template_id"),
 }
 HIDDEN = frozenset({"password"})
 INTERNAL = frozenset({"id", "created", "modified", "created_by", "modified_by"})
@@ -175,14 +176,64 @@ def record_association(
     )
 
 
+def record_role_change(call: Call, role: Record, holder_kind: str, holder_id: int, disassociate: bool) -> Record:
+    """A role grant or revoke as AWX records it; object1 is the holder when the request went through its URL.
+
+    Granting through the holder (``/users/{id}/roles/``) names the role id as ``object2_pk``; through the
+    role or its object (``/roles/{id}/users/``, ``/teams/{id}/users/``) object1 is the role's object and
+    object2 the holder. A team holding a role is a role parent, and that entry does not link the role.
+    """
+    content_type, content_id = role["content_type"], role["object_id"]
+    content_kind = TYPE_KINDS.get(content_type, content_type)
+    operation = "disassociate" if disassociate else "associate"
+    relationship = "awx.main.models.rbac.Role_" + ("members" if holder_kind == "users" else "parents")
+    related = [(holder_kind, holder_id), (content_kind, content_id)]
+    if holder_kind == "users":
+        related.append(("roles", role["id"]))
+    if call.path.startswith(f"/api/v2/{holder_kind}/"):
+        sides = (holder_kind, holder_id, content_kind, role["id"])
+    else:
+        sides = (content_kind, content_id, holder_kind, holder_id)
+    kind1, pk1, kind2, pk2 = sides
+    changes = {
+        "object1": KIND_TYPES.get(kind1, kind1), "object1_pk": pk1, "object2": KIND_TYPES.get(kind2, kind2),
+        "object2_pk": pk2, "action": operation, "relationship": relationship,
+    }
+    return record_activity(
+        call, operation, kind1, {"id": pk1}, changes, related,
+        object2=KIND_TYPES.get(kind2, kind2), association="role", object_type=content_type,
+    )
+
+
+def record_user_create(call: Call, user: Record) -> None:
+    """A new user: AWX's create entry, then the update its password setting makes."""
+    changes = {f: _render(call.store, "users", f, user.get(f)) for f in ("username", "first_name", "last_name", "email", "is_superuser")}
+    changes.update(password="hidden", id=user["id"])
+    record_activity(call, "create", "users", user, changes)
+    record_activity(call, "update", "users", user, {"password": ["hidden", "hidden"]})
+
+
+WORKFLOW_JOB_SNAPSHOT = (
+    "name", "description", "workflow_job_template", "extra_vars", "allow_simultaneous", "job_template", "is_sliced_job",
+    "inventory", "limit", "scm_branch", "webhook_service", "webhook_credential", "webhook_guid", "skip_tags", "job_tags",
+)
+
+
+def record_workflow_job_create(context: Context, job: Record) -> None:
+    """A launched workflow job's create entry (its own fields, not the template's write schema)."""
+    changes = {f: _render(context.store, "workflow_jobs", f, job.get(f)) for f in WORKFLOW_JOB_SNAPSHOT}
+    changes["id"] = job["id"]
+    record_activity(context, "create", "workflow_jobs", job, changes)
+
+
 # -- serialization ----------------------------------------------------------------------
 def _summary(store: t.Any, type_: str, record: Record) -> dict[str, t.Any]:
     fields = SUMMARY_FIELDS.get(type_, ("id", "name", "description"))
     out: dict[str, t.Any] = {}
     for field in fields:
         value = record.get(field)
-        if field == "notification_template_id":
-            value = record.get("notification_template")
+        if field in ("notification_template_id", "unified_job_template_id"):
+            value = record.get(field[:-3])
         if field == "next_run":
             if value is None:
                 continue
@@ -227,6 +278,10 @@ def _extra_summary(store: t.Any, type_: str, objects: list[Record], related: dic
             kind, template = found
             related["unified_job_template"] = f"/api/v2/{kind}/{template['id']}/"
             summary[KIND_TYPES.get(kind, kind)] = [_summary(store, KIND_TYPES.get(kind, kind), template)]
+    elif type_ == "workflow_job_template_node":
+        template = store.get("workflow_job_templates", objects[0].get("workflow_job_template"))
+        if template is not None:
+            summary["workflow_job_template"] = [_summary(store, "workflow_job_template", template)]
     elif type_ == "workflow_approval":
         nodes = [n for n in store.all("workflow_job_nodes") if n.get("job") == objects[0]["id"]]
         job = store.get("workflow_jobs", nodes[0].get("workflow_job")) if nodes else None
@@ -267,7 +322,14 @@ def _visible(call: Call, entries: t.Iterable[Record]) -> list[Record]:
 
 
 def _about(call: Call, type_: str, pk: int) -> list[Record]:
-    return [e for e in call.store.all("activity_stream") if pk in (e.get(type_) or [])]
+    """Entries linking the object; a workflow template's also take in those about its nodes."""
+    nodes: set[int] = set()
+    if type_ == "workflow_job_template":
+        nodes = {n["id"] for n in call.store.find("workflow_job_template_nodes", "workflow_job_template", pk)}
+    return [
+        e for e in call.store.all("activity_stream")
+        if pk in (e.get(type_) or []) or nodes.intersection(e.get("workflow_job_template_node") or [])
+    ]
 
 
 @handles("api_activity_stream_list")

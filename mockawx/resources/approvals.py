@@ -10,6 +10,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, check_foreign_keys, get_object, list_reply, stamp, summary_of
 from ..model import Model, register
+from .activity_stream import changed_fields, record_activity
 from ._registry import handles
 from ._cascade import refuse_while_active
 from ._unified import FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
@@ -112,7 +113,10 @@ def create_approval_template(call: Call) -> Reply:
     }, creating=True)
     call.store.insert(KIND, record)
     previous = node.get("unified_job_template")
-    call.store.update(NODE_KIND, node["id"], {"unified_job_template": record["id"]})
+    # AWX's node also takes the approval's timeout, and records both in one update entry
+    changes = changed_fields(node, {"timeout": record["timeout"], "unified_job_template": record["id"]}, NODE_KIND, call.store)
+    updated = call.store.update(NODE_KIND, node["id"], {"unified_job_template": record["id"]})
+    record_activity(call, "update", NODE_KIND, updated, changes)
     if previous is not None and call.store.get(KIND, previous) is not None:
         call.store.delete(KIND, previous)
     return Reply(201, serialize(call, record, True))

@@ -11,6 +11,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._common import get_object
 from ._registry import handles
+from .activity_stream import record_workflow_job_create
 from ._vars import VarsError, parse_vars
 from .workflow_job_templates import CHAR_PROMPTS
 from .workflow_jobs import serialize_workflow_job
@@ -166,5 +167,6 @@ def launch(call: Call) -> Reply:
         "launch_type": "manual",
     }
     job = launch_workflow(call.runtime, template, fields, call.user["id"] if call.user else None)
+    record_workflow_job_create(call, job)
     body_out = {"workflow_job": job["id"], "ignored_fields": {}, **serialize_workflow_job(call, job, True)}
     return Reply(201, body_out, {"Location": f"/api/v2/workflow_jobs/{job['id']}/"})

@@ -12,6 +12,7 @@ from ..web.call import Call, Reply
 from ..web.listing import filter_records, order_records, paginate
 from ._common import get_object, list_reply
 from ._members import KIND_OF_TYPE, association, grant, revoke
+from .activity_stream import record_role_change
 from ..model import Model, register
 from ._registry import handles
 from ._roles import DISPLAY_NAMES
@@ -168,6 +169,8 @@ def _grant_user(call: Call, role: Record, user_id: int, disassociate: bool) -> R
         raise BadRequest({"detail": "User matching query does not exist."})
     _check_credential_grant(call, role, user_id, disassociate)
     _check_admin(call, role)
+    if disassociate or user_id not in role["members"]:  # AWX records every revoke, but only new grants
+        record_role_change(call, role, "users", user_id, disassociate)
     (revoke if disassociate else grant)(call.store, role, user_id)
     return Reply(204, None)
 
@@ -214,6 +217,8 @@ def attach_role_to_team(call: Call, role: Record, team: Record, disassociate: bo
             raise BadRequest({"msg": "You cannot grant credential access to a team when the Organization field isn't set, or belongs to a different organization"})
     _check_admin(call, role)
     holders = list(role.get("team_members", []))
+    if disassociate or team["id"] not in holders:  # AWX records every revoke, but only new grants
+        record_role_change(call, role, "teams", team["id"], disassociate)
     if disassociate:
         holders = [h for h in holders if h != team["id"]]
     elif team["id"] not in holders:

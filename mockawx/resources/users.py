@@ -14,6 +14,7 @@ from ._common import base, created, get_object, named_url, stamp
 from ._crud import Crud, UniqueRule, apply_write, register_crud
 from ..model import Model, register
 from ._registry import handle
+from .activity_stream import record_user_create
 
 __all__ = ["create_user", "MODEL"]
 
@@ -105,7 +106,9 @@ def create_user(call: Call) -> Record:
         if values.get(blank) is None:
             values[blank] = ""
     record = stamp(call, {"id": None, **values, "ansible_id": call.runtime.new_uuid(), "is_active": True}, creating=True)
-    return call.store.insert("users", record)
+    record = call.store.insert("users", record)
+    record_user_create(call, record)
+    return record
 
 
 def _create(call: Call) -> Reply:

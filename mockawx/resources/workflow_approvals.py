@@ -13,6 +13,7 @@ from ._common import base, get_object, summary_of, user_summary
 from ._jobs import ancestor_summary, launched_by, source_summary, status_fields, unified_job_template_summary
 from ..model import Model, register
 from ._registry import handles
+from .activity_stream import record_activity
 from .jobs import delete_run, readable_list
 
 __all__ = ["serialize"]
@@ -137,8 +138,10 @@ def _decide(call: Call, status: str) -> Reply:
         raise PermissionDenied()
     if record["status"] != "pending":
         raise BadRequest({"error": ALREADY_DECIDED})
+    before = record["status"]
     call.store.update("workflow_approvals", record["id"], {"approved_or_denied_by": call.user["id"] if call.user else None})
     set_status(call.runtime, "workflow_approvals", call.store.get("workflow_approvals", record["id"]) or record, status)
+    record_activity(call, "update", "workflow_approvals", record, {"status": [before, status]})
     return Reply(204, None)
 
 

@@ -13,6 +13,7 @@ from ._common import base, check_foreign_keys, created, get_object, list_reply, 
 from ..model import Model, register
 from ._registry import handles
 from ._unified import JOB_TYPE_OF_TEMPLATE, find_unified_template
+from .activity_stream import changed_fields, record_activity
 from .inventories import inventory_summary
 from .workflow_prompts import KEPT_WITHOUT_TEMPLATE, PROMPT_FIELDS, check_prompts, shown_extra_data
 
@@ -180,7 +181,9 @@ def create_node(call: Call, wfjt_id: int | None) -> Record:
         "identifier": identifier, **{edge: [] for edge in EDGES},
         "credentials": [], "labels": [], "instance_groups": [],
     }
-    return call.store.insert(KIND, record)
+    record = call.store.insert(KIND, record)
+    record_activity(call, "create", KIND, record)
+    return record
 
 
 def update_node(call: Call, node: Record) -> Record:
@@ -191,7 +194,10 @@ def update_node(call: Call, node: Record) -> Record:
         _check_identifier(call, node["workflow_job_template"], cleaned["identifier"], node["id"])
     values = _values(call, cleaned, node)
     old_template = node.get("unified_job_template")
+    changes = changed_fields(node, values, KIND, call.store)
     record = call.store.update(KIND, node["id"], {**values, "modified": call.clock.now()})
+    if changes:
+        record_activity(call, "update", KIND, record, changes)
     if record.get("unified_job_template") != old_template:
         # an approval template belongs to its node alone and goes when the node moves on
         if call.store.get("workflow_approval_templates", old_template) is not None:
@@ -240,5 +246,6 @@ def node_delete(call: Call) -> Reply:
 
     node = node_of_call(call)
     require_wfjt_admin(call, node["workflow_job_template"])
+    record_activity(call, "delete", KIND, node)
     delete_template_node(call, node)
     return Reply(204, None)
