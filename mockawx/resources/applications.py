@@ -8,6 +8,7 @@ from ..auth import new_secret, token_digest
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import base, created, named_url, stamp, summary_of
+from .activity_stream import record_activity
 from ._crud import Crud, UniqueRule, apply_write, register_crud
 from ..model import Model, register
 from ._registry import handles
@@ -88,5 +89,6 @@ def application_create(call: Call) -> Reply:
         "client_id": call.runtime.new_key(40), "client_secret": token_digest(secret),
     }, creating=True)
     call.store.insert("applications", record)
+    record_activity(call, "create", "applications", record)
     # the clear secret lives only in this response, never in the store
     return created(call, "applications", {**record, "_clear_secret": secret})

@@ -10,6 +10,7 @@ from ..errors import BadRequest, NotFound, PermissionDenied
 from ..store import Record
 from ..web.call import Call, Reply
 from ._common import get_object, list_reply, stamp, summary_of, user_summary
+from .activity_stream import record_activity
 from ._crud import Crud, apply_write, register_crud
 from ..model import Model, register
 from ._registry import handles
@@ -129,6 +130,7 @@ def create_token(call: Call, user_id: int, *, personal: bool) -> Reply:
     if application is not None and call.store.get("applications", application) is None:
         raise BadRequest({"application": [f'Invalid pk "{application}" - object does not exist.']})
     value, record = issue_token(call.store, call.clock, user_id, scope=scope, description=cleaned.get("description", ""), application=application)
+    record_activity(call, "create", "tokens", record)
     shown: dict[str, t.Any] = {**record, "_clear": value}
     if application is not None:
         refresh = new_secret(30)
