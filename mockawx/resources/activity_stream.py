@@ -12,13 +12,14 @@ import typing as t
 
 from ..access import READ
 from ..clock import format_time
+from ..execution.lifecycle import FAILED, elapsed
 from ..store import Record
 from ..web.call import Call
 from ._common import get_object, list_reply, user_summary
 from ..model import MODELS, Model, register
 from ._registry import handles
 
-__all__ = ["record_activity", "record_association", "record_role_change", "record_user_create", "record_workflow_job_create", "changed_fields", "snapshot", "TYPE_KINDS"]
+__all__ = ["record_activity", "record_association", "record_role_change", "record_user_create", "record_workflow_job_create", "record_job_create", "changed_fields", "snapshot", "TYPE_KINDS"]
 
 # Object types an entry can point at, in the order AWX lists them in related/summary_fields.
 TYPE_KINDS: dict[str, str] = {
@@ -42,6 +43,7 @@ SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
     "workflow_approval": ("id", "name"),
     "notification": ("id", "status", "notification_type", "notification_template_id"),
     "workflow_job_template_node": ("id", "unified_job_template_id"),
+    "job": ("id", "name", "description", "status", "failed", "elapsed"),
 }
 HIDDEN = frozenset({"password"})
 INTERNAL = frozenset({"id", "created", "modified", "created_by", "modified_by"})
@@ -226,14 +228,38 @@ def record_workflow_job_create(context: Context, job: Record) -> None:
     record_activity(context, "create", "workflow_jobs", job, changes)
 
 
+JOB_SNAPSHOT = (
+    "name", "description", "job_type", "inventory", "project", "playbook", "scm_branch", "forks", "limit", "verbosity",
+    "extra_vars", "job_tags", "force_handlers", "skip_tags", "start_at_task", "timeout", "use_fact_cache",
+    "execution_environment", "job_template", "allow_simultaneous", "instance_group", "diff_mode", "job_slice_number",
+    "job_slice_count", "webhook_service", "webhook_credential", "webhook_guid",
+)
+
+
+def record_job_create(context: Context, job: Record) -> None:
+    """A job's create entry: its fields, then its credentials as ``name (id)`` and its label names."""
+    store = context.store
+    changes = {f: _render(store, "jobs", f, job.get(f)) for f in JOB_SNAPSHOT}
+    changes["id"] = job["id"]
+    credentials = [store.get("credentials", pk) for pk in job.get("credentials") or []]
+    changes["credentials"] = [f"{c['name']} ({c['id']})" for c in credentials if c]
+    labels = [store.get("labels", pk) for pk in job.get("labels") or []]
+    changes["labels"] = [label["name"] for label in labels if label]
+    record_activity(context, "create", "jobs", job, changes)
+
+
 # -- serialization ----------------------------------------------------------------------
-def _summary(store: t.Any, type_: str, record: Record) -> dict[str, t.Any]:
+def _summary(store: t.Any, type_: str, record: Record, now: t.Any = None) -> dict[str, t.Any]:
     fields = SUMMARY_FIELDS.get(type_, ("id", "name", "description"))
     out: dict[str, t.Any] = {}
     for field in fields:
         value = record.get(field)
         if field in ("notification_template_id", "unified_job_template_id"):
             value = record.get(field[:-3])
+        if field == "elapsed":
+            value = elapsed(record, now)
+        if field == "failed":  # computed from the status, as the job serializers do
+            value = record.get("status") in FAILED
         if field == "next_run":
             if value is None:
                 continue
@@ -254,7 +280,7 @@ def serialize(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
         if not objects:
             continue
         related[type_] = [f"/api/v2/{kind}/{o['id']}/" for o in objects]
-        summary[type_] = [_summary(store, type_, o) for o in objects]
+        summary[type_] = [_summary(store, type_, o, call.clock.now()) for o in objects]
         _extra_summary(store, type_, objects, related, summary)
     actor = user_summary(store, record.get("actor"))
     if actor:
@@ -278,6 +304,10 @@ def _extra_summary(store: t.Any, type_: str, objects: list[Record], related: dic
             kind, template = found
             related["unified_job_template"] = f"/api/v2/{kind}/{template['id']}/"
             summary[KIND_TYPES.get(kind, kind)] = [_summary(store, KIND_TYPES.get(kind, kind), template)]
+    elif type_ == "job":
+        template = store.get("job_templates", objects[0].get("job_template"))
+        if template is not None:
+            summary["job_template"] = [_summary(store, "job_template", template)]
     elif type_ == "workflow_job_template_node":
         template = store.get("workflow_job_templates", objects[0].get("workflow_job_template"))
         if template is not None:

@@ -13,6 +13,7 @@ from ..web.call import Call, Reply
 from ._common import get_object
 from ._registry import handles
 from ._vars import VarsError, check_vars_text, parse_vars
+from .activity_stream import record_job_create
 from .job_templates import ASK, COPIED
 from .jobs import serialize_job
 
@@ -59,6 +60,7 @@ def start_info(template: Record) -> dict[str, t.Any]:
 
 def _run(call: Call, template: Record, fields: dict[str, t.Any]) -> Record:
     job = create_job(call.runtime, "jobs", fields, call.user["id"] if call.user else None)
+    record_job_create(call, job)
     start_later(call.runtime, "jobs", job, start_info(template))
     return call.store.get("jobs", job["id"]) or job
 

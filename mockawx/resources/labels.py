@@ -13,6 +13,7 @@ from ._crud import Crud, UniqueRule, apply_write, register_crud
 from ..model import Model, register
 from ._registry import handle
 from .access import allowed
+from .activity_stream import record_activity, record_association
 
 __all__ = ["MODEL", "MAX_LABELS", "is_unused", "label_summary", "register_label_sublist", "drop_if_unused"]
 
@@ -108,8 +109,16 @@ def _detach(call: Call, kind: str, parent: Record, label_id: t.Any) -> Reply:
     current = list(parent.get("labels") or [])
     if label["id"] in current:
         call.store.update(kind, parent["id"], {"labels": [i for i in current if i != label["id"]]})
+    _record_label_link(call, "disassociate", kind, parent, label)  # AWX records a detach even of an unattached label
     drop_if_unused(call.store, label["id"])
     return Reply(204, None)
+
+
+def _record_label_link(call: Call, operation: str, kind: str, parent: Record, label: Record) -> None:
+    """The activity entry of a label attached to or detached from a template or job."""
+    owner = "UnifiedJob" if kind.endswith("jobs") else "UnifiedJobTemplate"
+    record_association(call, operation, kind, parent["id"], "labels", label["id"],
+                       f"awx.main.models.unified_jobs.{owner}_labels", association="labels")
 
 
 def _attach(call: Call, kind: str, parent: Record, label_id: t.Any, limit_message: str) -> Reply:
@@ -127,10 +136,12 @@ def _attach(call: Call, kind: str, parent: Record, label_id: t.Any, limit_messag
     if new:
         cleaned = apply_write(call, CRUD, None)
         label = call.store.insert("labels", stamp(call, {"id": None, **cleaned}, creating=True))
+        record_activity(call, "create", "labels", label)
     else:
         label = _label_or_400(call, label_id)
     if label["id"] not in current:
         call.store.update(kind, parent["id"], {"labels": [*current, label["id"]]})
+        _record_label_link(call, "associate", kind, parent, label)
     return created(call, "labels", label) if new else Reply(204, None)
 
 

@@ -31,8 +31,11 @@ def _runtime(context: t.Any) -> t.Any:
     return context.runtime if isinstance(context, Call) else context
 
 
-def send(context: t.Any, template: Record, body: dict[str, t.Any], job: Record | None = None) -> Record:
-    """Record (and for a loopback webhook, deliver) one notification; returns it."""
+def send(context: t.Any, template: Record, body: dict[str, t.Any], job: Record | None = None, *, approval: Record | None = None) -> Record:
+    """Record (and for a loopback webhook, deliver) one notification; returns it.
+
+    AWX's activity stream associates an approval's notification with the approval, not its workflow job.
+    """
     runtime = _runtime(context)
     store = runtime.store
     now = runtime.clock.now()
@@ -44,9 +47,10 @@ def send(context: t.Any, template: Record, body: dict[str, t.Any], job: Record |
         "notification_type": template["notification_type"], "recipients": recipients(template), "body": body,
         "unified_job": job["id"] if job else None,
     })
-    if job is not None:
-        found = find_unified_job(store, job["id"])
-        record_association(runtime, "associate", found[0] if found else "workflow_jobs", job["id"], "notifications",
+    subject = approval or job
+    if subject is not None:
+        found = find_unified_job(store, subject["id"])
+        record_association(runtime, "associate", found[0] if found else "workflow_jobs", subject["id"], "notifications",
                            record["id"], "awx.main.models.unified_jobs.UnifiedJob_notifications", association="notifications")
     return record
 
@@ -77,7 +81,7 @@ def notify(runtime: t.Any, job: Record, event: str, approval: Record | None = No
     for pk in sorted(ids):  # AWX sends in the templates' id order, whatever order they were attached in
         nt = store.get("notification_templates", pk)
         if nt is not None:
-            sent.append(send(runtime, nt, build_notification(store, nt, job, event, approval), job))
+            sent.append(send(runtime, nt, build_notification(store, nt, job, event, approval), job, approval=approval))
     return sent
 
 

@@ -10,6 +10,7 @@ from ..execution.scheduler import Scheduler, action
 from ..execution.workflows import launch_workflow
 from ..store import Record
 from ._vars import parse_vars
+from .activity_stream import record_workflow_job_create
 
 if t.TYPE_CHECKING:
     from ..runtime import Runtime
@@ -44,13 +45,14 @@ def _launch(runtime: Runtime, schedule: Record) -> None:
     template = store.get("workflow_job_templates", schedule.get("unified_job_template"))
     if template is not None:
         variables = {**parse_vars(template.get("extra_vars")), **(schedule.get("extra_data") or {})}
-        launch_workflow(runtime, template, {
+        job = launch_workflow(runtime, template, {
             "launch_type": "scheduled",
             "schedule": schedule["id"],
             "extra_vars": json.dumps(variables),
             **{prompt: schedule.get(prompt) if schedule.get(prompt) is not None else template.get(prompt) for prompt in PROMPTS},
             "labels": list(template.get("labels", [])),
         }, None)
+        record_workflow_job_create(runtime, job)  # no actor: AWX's scheduler launched it
         return
     launcher = SCHEDULED_LAUNCHERS.get(_kind_of(runtime, schedule.get("unified_job_template")) or "")
     if launcher is not None:

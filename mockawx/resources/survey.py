@@ -297,6 +297,15 @@ def _shown(spec: dict[str, t.Any]) -> dict[str, t.Any]:
     return t.cast(dict[str, t.Any], jsonb_order(shown))
 
 
+def _record_change(call: Call, kind: str, template: Record, spec: dict[str, t.Any]) -> None:
+    """The template's update entry for a survey about to change (none when the spec stays the same)."""
+    from .activity_stream import changed_fields, record_activity
+
+    changes = changed_fields(template, {"survey_spec": spec}, kind, call.store)
+    if changes:
+        record_activity(call, "update", kind, template, changes)
+
+
 def register_survey(kind: str, operation_prefix: str) -> None:
     """Register GET/POST/DELETE of ``/<kind>/{id}/survey_spec/``."""
 
@@ -309,11 +318,13 @@ def register_survey(kind: str, operation_prefix: str) -> None:
             spec, secrets = validate_spec(call.body, template.get("survey_spec") or {}, template.get(SECRETS) or {})
         except SurveyError as exc:
             raise BadRequest({"error": str(exc)}) from None
+        _record_change(call, kind, template, spec)
         call.store.update(kind, template["id"], {"survey_spec": spec, SECRETS: secrets})
         return Reply(200, None)
 
     def delete(call: Call) -> Reply:
         template = _template(call, kind, CHANGE)
+        _record_change(call, kind, template, {})
         call.store.update(kind, template["id"], {"survey_spec": {}, SECRETS: {}})
         return Reply(200, None)
 

@@ -14,6 +14,7 @@ from ..store import Record
 from ..web.call import Call, Reply
 from ._registry import handle
 from ._vars import parse_vars
+from .activity_stream import record_workflow_job_create
 
 __all__ = ["event_details"]
 
@@ -140,7 +141,7 @@ def _seen(call: Call, template: Record, service: str, guid: str) -> bool:
 
 def _launch(call: Call, template: Record, service: str, guid: str, details: dict[str, t.Any]) -> None:
     variables = {**parse_vars(template.get("extra_vars")), **details}
-    launch_workflow(call.runtime, template, {
+    job = launch_workflow(call.runtime, template, {
         "launch_type": "webhook",
         "extra_vars": json.dumps(variables),
         "webhook_service": service,
@@ -150,6 +151,7 @@ def _launch(call: Call, template: Record, service: str, guid: str, details: dict
         **{prompt: template.get(prompt) for prompt in ("limit", "scm_branch", "job_tags", "skip_tags")},
         "labels": list(template.get("labels", [])),
     }, None)
+    record_workflow_job_create(call.runtime, job)  # the receiver has no user: the entry has no actor
 
 
 for _service in SERVICES:

@@ -12,6 +12,7 @@ from ._common import created, list_reply
 from ._members import association
 from ._registry import handle
 from ._unified import find_unified_template
+from .activity_stream import record_association
 from .workflow_nodes import EDGES, KIND, create_node, node_of_call, require_wfjt_admin
 from .workflow_prompts import ask_flag
 
@@ -42,6 +43,12 @@ def _set_edges(call: Call, node: Record, edge: str, children: list[int]) -> None
     call.store.update(KIND, node["id"], {edge: children})
 
 
+def _record_edge(call: Call, operation: str, parent: Record, edge: str, child_id: int) -> None:
+    """The activity entry of an edge linked or unlinked; it involves both nodes."""
+    record_association(call, operation, KIND, parent["id"], KIND, child_id,
+                       f"awx.main.models.workflow.WorkflowJobTemplateNode_{edge}", association=edge)
+
+
 def _edge_view(edge: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call], Reply]]:
     def listing(call: Call) -> dict[str, t.Any]:
         parent = node_of_call(call)
@@ -53,6 +60,7 @@ def _edge_view(edge: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call],
         if child_id is None:
             child = create_node(call, parent["workflow_job_template"])
             _set_edges(call, parent, edge, [*parent.get(edge, []), child["id"]])
+            _record_edge(call, "associate", parent, edge, child["id"])
             return created(call, KIND, child)
         child = _existing(call, KIND, child_id)
         require_wfjt_admin(call, parent["workflow_job_template"])
@@ -62,12 +70,14 @@ def _edge_view(edge: str) -> tuple[t.Callable[[Call], t.Any], t.Callable[[Call],
         if detach:
             if child_id in current:
                 _set_edges(call, parent, edge, [c for c in current if c != child_id])
+            _record_edge(call, "disassociate", parent, edge, child_id)  # AWX records unlinking an unlinked node too
             return Reply(204, None)
         problem = edge_problem(graph_of(call, parent["workflow_job_template"]), parent["id"], edge.removesuffix("_nodes"), child_id)
         if problem is not None:
             raise BadRequest({"Error": problem})
         if child_id not in current:
             _set_edges(call, parent, edge, [*current, child_id])
+            _record_edge(call, "associate", parent, edge, child_id)
         return Reply(204, None)
 
     return listing, post

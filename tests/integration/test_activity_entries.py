@@ -117,3 +117,49 @@ def test_launch_and_approval_entries(api: t.Any, clock: t.Any, wfjt: dict[str, t
     assert api.post(f"/api/v2/workflow_approvals/{approval['id']}/approve/", {}).status_code == 204
     [decided] = _entries(api, f"workflow_approval={approval['id']}&operation=update")
     assert decided["changes"] == {"status": ["pending", "successful"]}
+
+
+def _sublist(api: t.Any, wfjt: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    return t.cast(list[dict[str, t.Any]], api.get(f"{WFJT}{wfjt['id']}/activity_stream/?order_by=id&page_size=200").get_json()["results"])
+
+
+def test_edge_link_and_unlink_entries_involve_both_nodes(api: t.Any, wfjt: dict[str, t.Any]) -> None:
+    parent, child = (api.post(f"{WFJT}{wfjt['id']}/workflow_nodes/", {"identifier": i}).get_json() for i in ("p", "c"))
+    edges = f"/api/v2/workflow_job_template_nodes/{parent['id']}/success_nodes/"
+    assert api.post(edges, {"id": child["id"]}).status_code == 204
+    assert api.post(edges, {"id": child["id"]}).status_code == 204  # already linked: no second entry
+    assert api.post(edges, {"id": child["id"], "disassociate": True}).status_code == 204
+    linked, unlinked = [e for e in _sublist(api, wfjt) if e["object_association"] == "success_nodes"]
+    assert (linked["operation"], unlinked["operation"]) == ("associate", "disassociate")
+    assert linked["changes"] == {
+        "object1": "workflow_job_template_node", "object1_pk": parent["id"], "object2": "workflow_job_template_node",
+        "object2_pk": child["id"], "action": "associate",
+        "relationship": "awx.main.models.workflow.WorkflowJobTemplateNode_success_nodes",
+    }
+    assert linked["related"]["workflow_job_template_node"] == [
+        f"/api/v2/workflow_job_template_nodes/{parent['id']}/", f"/api/v2/workflow_job_template_nodes/{child['id']}/"]
+
+
+def test_survey_changes_are_template_updates(api: t.Any, wfjt: dict[str, t.Any]) -> None:
+    spec = {"name": "s", "description": "", "spec": [
+        {"question_name": "Q", "required": False, "type": "text", "variable": "q", "default": ""}]}
+    url = f"{WFJT}{wfjt['id']}/survey_spec/"
+    assert api.post(url, spec).status_code == 200
+    assert api.post(url, spec).status_code == 200  # the same spec again changes nothing
+    assert api.delete(url).status_code == 200
+    updates = [e for e in _sublist(api, wfjt) if e["operation"] == "update"]
+    assert [list(e["changes"]) for e in updates] == [["survey_spec"], ["survey_spec"]]
+    assert updates[0]["changes"]["survey_spec"][0] == "{}"
+    assert updates[1]["changes"]["survey_spec"][1] == "{}"
+
+
+def test_label_attach_create_and_detach_entries(api: t.Any, org: dict[str, t.Any], wfjt: dict[str, t.Any]) -> None:
+    url = f"{WFJT}{wfjt['id']}/labels/"
+    label = api.post(url, {"name": "ae-prod", "organization": org["id"]}).get_json()
+    assert api.post(url, {"id": label["id"], "disassociate": True}).status_code == 204
+    attach, detach = [e for e in _sublist(api, wfjt) if e["object_association"] == "labels"]
+    assert (attach["operation"], detach["operation"]) == ("associate", "disassociate")
+    assert attach["changes"]["relationship"] == "awx.main.models.unified_jobs.UnifiedJobTemplate_labels"
+    assert (attach["object1"], attach["object2"], attach["changes"]["object2_pk"]) == ("workflow_job_template", "label", label["id"])
+    [created] = _entries(api, f"label={label['id']}&operation=create")
+    assert created["changes"]["name"] == "ae-prod"
