@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from ..access import ADMIN, APPROVE, CHANGE, COPY, DELETE, EXECUTE, READ, Access
 from ..execution.lifecycle import FAILED, STATUS_HOOKS
 from ..store import Record, Store
@@ -12,11 +14,23 @@ __all__ = ["notify_on_status", "role_policy"]
 TEMPLATED_JOBS = ("workflow_jobs", "jobs", "project_updates", "inventory_updates", "system_jobs")
 
 
+def _record_new_approval(runtime: t.Any, approval: Record) -> None:
+    """AWX's engine bookkeeping when it creates an approval: a create entry and the move to pending, no actor."""
+    from .activity_stream import record_activity
+
+    created = {"name": approval["name"], "description": approval.get("description", ""), "status": "new",
+               "execution_environment": None, "timed_out": False, "id": approval["id"]}
+    record_activity(runtime, "create", "workflow_approvals", approval, created)
+    record_activity(runtime, "update", "workflow_approvals", approval, {"status": ["new", "pending"]})
+
+
 def notify_on_status(runtime: object, kind: str, job: Record, old: str) -> None:
     """Started, success and error notifications of jobs; the four approval notifications."""
     from .notification_delivery import notify
 
     status = job["status"]
+    if kind == "workflow_approvals" and old == "new" and status == "pending":
+        _record_new_approval(runtime, job)
     if kind == "workflow_approvals":
         workflow_job = runtime.store.get("workflow_jobs", job.get("_workflow_job"))  # type: ignore[attr-defined]
         if workflow_job is None:

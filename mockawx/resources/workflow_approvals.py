@@ -106,8 +106,13 @@ MODEL = register(Model(
     serializer=serialize,
     fields=("name", "description", "unified_job_template", "launch_type", "status", "failed", "started", "finished",
             "canceled_on", "elapsed", "job_explanation", "timed_out", "approved_or_denied_by"),
-    fks={"unified_job_template": "unified_job_templates", "approved_or_denied_by": "users"},
-    computed={"failed": lambda store, r: r.get("status") in FAILED},
+    fks={"unified_job_template": "unified_job_templates", "approved_or_denied_by": "users",
+         "workflow_approval_template": "workflow_approval_templates"},
+    computed={
+        "failed": lambda store, r: r.get("status") in FAILED,
+        # an approval's template is its unified job template, reachable by AWX's name for it
+        "workflow_approval_template": lambda store, r: r.get("unified_job_template"),
+    },
 ))
 
 

@@ -115,7 +115,10 @@ def test_launch_and_approval_entries(api: t.Any, clock: t.Any, wfjt: dict[str, t
     clock.advance(1)
     [approval] = api.get("/api/v2/workflow_approvals/").get_json()["results"]
     assert api.post(f"/api/v2/workflow_approvals/{approval['id']}/approve/", {}).status_code == 204
-    [decided] = _entries(api, f"workflow_approval={approval['id']}&operation=update")
+    pending, decided = _entries(api, f"workflow_approval={approval['id']}&operation=update")
+    assert (pending["changes"], pending["summary_fields"].get("actor")) == ({"status": ["new", "pending"]}, None)
+    [created] = _entries(api, f"workflow_approval={approval['id']}&operation=create")
+    assert created["changes"]["status"] == "new" and created["summary_fields"].get("actor") is None
     assert decided["changes"] == {"status": ["pending", "successful"]}
 
 
