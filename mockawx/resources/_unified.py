@@ -10,6 +10,7 @@ from ..execution.spawn import TEMPLATE_JOB_KIND
 from ..store import Record, Store
 
 __all__ = [
+    "job_links",
     "TEMPLATE_KINDS",
     "JOB_KINDS",
     "JOB_KIND_OF_TEMPLATE",
@@ -107,3 +108,15 @@ def job_summary(job: Record, fields: t.Sequence[str]) -> dict[str, t.Any]:
             value = job.get("elapsed", 0.0)
         out[field] = value
     return out
+
+
+def job_links(kind: str, last: Record | None, current: Record | None) -> dict[str, str]:
+    """``related.last_job`` / ``related.current_job`` of a template, for the jobs that exist."""
+    collection = JOB_KIND_OF_TEMPLATE[kind]
+    links = {}
+    if last is not None:
+        links["last_job"] = f"/api/v2/{collection}/{last['id']}/"
+    if current is not None:
+        links["current_job"] = f"/api/v2/{collection}/{current['id']}/"
+    return links
+

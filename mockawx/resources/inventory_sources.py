@@ -14,7 +14,7 @@ from ._common import base, get_object, list_reply, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ..model import Model, register
 from ._registry import handles
-from ._unified import FAILED, current_job, job_summary, last_job
+from ._unified import FAILED, current_job, job_links, job_summary, last_job
 from ._vars import check_vars_text
 from .inventories import inventory_summary
 from .jobs import DEFAULT_GROUP, RUN_DETAIL_ONLY, cancel_view, delete_run, dispatched, project_summary, run_envelope, run_fields
@@ -51,12 +51,7 @@ def _related(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     links: dict[str, t.Any] = {}
     if detail:
         links["named_url"] = named_url(call, "inventory_sources", record)
-    last = last_job(store, "inventory_sources", pk)
-    current = current_job(store, "inventory_sources", pk)
-    if last is not None:
-        links["last_job"] = f"/api/v2/inventory_updates/{last['id']}/"
-    if current is not None:
-        links["current_job"] = f"/api/v2/inventory_updates/{current['id']}/"
+    links.update(job_links("inventory_sources", last_job(store, "inventory_sources", pk), current_job(store, "inventory_sources", pk)))
     links.update({name: f"/api/v2/inventory_sources/{pk}/{name}/" for name in SUBLISTS})
     links["inventory"] = f"/api/v2/inventories/{record['inventory']}/"
     if record.get("source_project"):
@@ -64,9 +59,9 @@ def _related(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     if record.get("execution_environment"):
         links["execution_environment"] = f"/api/v2/execution_environments/{record['execution_environment']}/"
     links["credentials"] = f"/api/v2/inventory_sources/{pk}/credentials/"
-    if last is not None:
+    if "last_job" in links:
         links["last_update"] = links["last_job"]
-    if current is not None:
+    if "current_job" in links:
         links["current_update"] = links["current_job"]
     return links
 

@@ -15,7 +15,7 @@ from ._crud import Crud, UniqueRule, register_crud
 from ._members import association
 from ._registry import handles
 from ._roles import create_roles, delete_roles, object_roles_summary
-from ._unified import FAILED, current_job, jobs_of_template, job_summary, last_job, template_status
+from ._unified import FAILED, current_job, job_links, jobs_of_template, job_summary, last_job, template_status
 from ._vars import check_vars_text
 from .inventories import inventory_summary
 from .jobs import credential_summaries, project_summary
@@ -62,12 +62,7 @@ def _related(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     for field, kind in (("execution_environment", "execution_environments"), ("webhook_credential", "credentials")):
         if record.get(field):
             links[field] = f"/api/v2/{kind}/{record[field]}/"
-    last = last_job(call.store, "job_templates", pk)
-    current = current_job(call.store, "job_templates", pk)
-    if last is not None:
-        links["last_job"] = f"/api/v2/jobs/{last['id']}/"
-    if current is not None:
-        links["current_job"] = f"/api/v2/jobs/{current['id']}/"
+    links.update(job_links("job_templates", last_job(call.store, "job_templates", pk), current_job(call.store, "job_templates", pk)))
     links.update({name: f"/api/v2/job_templates/{pk}/{name}/" for name in SUBLISTS})
     service = record.get("webhook_service") or ""
     links["webhook_receiver"] = f"/api/v2/job_templates/{pk}/{service}/" if service else ""

@@ -14,7 +14,7 @@ from ._common import get_object, named_url, summary_of
 from ._crud import Crud, UniqueRule, register_crud
 from ._registry import handles
 from ._roles import create_roles, delete_roles, object_roles_summary
-from ._unified import FAILED, current_job, job_summary
+from ._unified import FAILED, current_job, job_links, job_summary
 
 __all__ = ["MODEL", "FIELDS", "project_status", "playbooks_of", "check_updates", "DEFAULT_PLAYBOOKS"]
 
@@ -84,22 +84,17 @@ def _related(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     links: dict[str, t.Any] = {}
     if detail:
         links["named_url"] = named_url(call, "projects", record)
-    last = last_update(store, pk)
-    current = current_job(store, "projects", pk)
-    if last is not None:
-        links["last_job"] = f"/api/v2/project_updates/{last['id']}/"
-    if current is not None:
-        links["current_job"] = f"/api/v2/project_updates/{current['id']}/"
+    links.update(job_links("projects", last_update(store, pk), current_job(store, "projects", pk)))
     links.update({name: f"/api/v2/projects/{pk}/{path}/" for name, path in SUBLISTS})
     for field, kind in (("organization", "organizations"), ("credential", "credentials"),
                         ("default_environment", "execution_environments"),
                         ("signature_validation_credential", "credentials")):
         if record.get(field):
             links[field] = f"/api/v2/{kind}/{record[field]}/"
-    if last is not None:
-        links["last_update"] = f"/api/v2/project_updates/{last['id']}/"
-    if current is not None:
-        links["current_update"] = f"/api/v2/project_updates/{current['id']}/"
+    if "last_job" in links:
+        links["last_update"] = links["last_job"]
+    if "current_job" in links:
+        links["current_update"] = links["current_job"]
     return links
 
 

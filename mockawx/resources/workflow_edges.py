@@ -130,24 +130,30 @@ def _type_name(call: Call, credential: Record) -> str:
     return f"{name} (id={vault_id})" if vault_id else name
 
 
-def _credentials_post(call: Call) -> Reply:
+def _attach_or_detach(call: Call, field: str, kind: str, missing: str, check: t.Callable[[Record, Record], str | None] | None = None) -> Reply:
+    """POST ``{"id": N}`` attaches an existing object to the node, with ``disassociate`` detaches it (204)."""
     node = node_of_call(call)
     data = call.raw_body
     if isinstance(data, dict) and not data.get("id"):
-        raise BadRequest({"msg": "Credential 'id' field is missing."})
-    credential_id, detach = association(call, strict=True)
-    credential = _existing(call, "credentials", t.cast(int, credential_id))
+        raise BadRequest({"msg": missing})
+    pk, detach = association(call, strict=True)
+    target = _existing(call, kind, t.cast(int, pk))
     require_wfjt_admin(call, node["workflow_job_template"])
-    current = list(node.get("credentials", []))
+    current = list(node.get(field, []))
     if detach:
-        call.store.update(KIND, node["id"], {"credentials": [c for c in current if c != credential["id"]]})
+        call.store.update(KIND, node["id"], {field: [i for i in current if i != target["id"]]})
         return Reply(204, None)
-    problem = _credential_problem(call, node, credential)
+    problem = check(node, target) if check is not None else None
     if problem is not None:
         raise BadRequest({"msg": problem})
-    if credential["id"] not in current:
-        call.store.update(KIND, node["id"], {"credentials": [*current, credential["id"]]})
+    if target["id"] not in current:
+        call.store.update(KIND, node["id"], {field: [*current, target["id"]]})
     return Reply(204, None)
+
+
+def _credentials_post(call: Call) -> Reply:
+    return _attach_or_detach(call, "credentials", "credentials", "Credential 'id' field is missing.",
+                             lambda node, credential: _credential_problem(call, node, credential))
 
 
 # -- labels and instance groups ------------------------------------------------------------------
@@ -193,20 +199,7 @@ def _drop_unused_label(call: Call, label_id: int) -> None:
 
 
 def _instance_groups_post(call: Call) -> Reply:
-    node = node_of_call(call)
-    data = call.raw_body
-    if isinstance(data, dict) and not data.get("id"):
-        raise BadRequest({"msg": "Instance Group 'id' field is missing."})
-    group_id, detach = association(call, strict=True)
-    group = _existing(call, "instance_groups", t.cast(int, group_id))
-    require_wfjt_admin(call, node["workflow_job_template"])
-    current = list(node.get("instance_groups", []))
-    if detach:
-        changed = [i for i in current if i != group["id"]]
-    else:
-        changed = current if group["id"] in current else [*current, group["id"]]
-    call.store.update(KIND, node["id"], {"instance_groups": changed})
-    return Reply(204, None)
+    return _attach_or_detach(call, "instance_groups", "instance_groups", "Instance Group 'id' field is missing.")
 
 
 def _related_list(relation: str, kind: str) -> t.Callable[[Call], dict[str, t.Any]]:

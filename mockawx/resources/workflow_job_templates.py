@@ -14,7 +14,7 @@ from ._crud import Crud, UniqueRule, register_crud
 from ..model import Model, register
 from ._roles import create_roles, object_roles_summary
 from ._registry import handles
-from ._unified import current_job, jobs_of_template, job_summary, last_job, template_status
+from ._unified import current_job, job_links, jobs_of_template, job_summary, last_job, template_status
 from ._vars import check_vars_text
 
 __all__ = ["MODEL", "serialize", "CHAR_PROMPTS"]
@@ -40,12 +40,7 @@ def _related(call: Call, record: Record, detail: bool) -> dict[str, t.Any]:
     links: dict[str, t.Any] = {}
     if detail:
         links["named_url"] = named_url(call, "workflow_job_templates", record)
-    last = last_job(store, "workflow_job_templates", pk)
-    current = current_job(store, "workflow_job_templates", pk)
-    if last is not None:
-        links["last_job"] = f"/api/v2/workflow_jobs/{last['id']}/"
-    if current is not None:
-        links["current_job"] = f"/api/v2/workflow_jobs/{current['id']}/"
+    links.update(job_links("workflow_job_templates", last_job(store, "workflow_job_templates", pk), current_job(store, "workflow_job_templates", pk)))
     schedule = next_schedule(call, record)
     if schedule is not None:
         links["next_schedule"] = f"/api/v2/schedules/{schedule['id']}/"
